@@ -1,0 +1,74 @@
+"""Engine and session factory.  No engine exists at import time; callers ask for one.
+
+SQLite is the default (``sqlite:///leadgen.db``): WAL journal, a busy timeout so a second
+process waits instead of failing, foreign keys on, and ``secure_delete`` so erased personal data
+does not linger in freed pages.  ``LEADGEN_DATABASE_URL`` selects another database, e.g.
+``postgresql+psycopg://user@host/db`` (psycopg 3).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+DEFAULT_DATABASE_URL = "sqlite:///leadgen.db"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL to use: the argument, else ``LEADGEN_DATABASE_URL``, else ./leadgen.db."""
+    url = url or os.environ.get("LEADGEN_DATABASE_URL") or DEFAULT_DATABASE_URL
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        # Spell out psycopg 3: SQLAlchemy 2.0 would otherwise pick psycopg2.
+        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA secure_delete=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str | None = None, *, migrate: bool = True, echo: bool = False) -> Engine:
+    """Create an engine for ``url`` and (by default) bring its schema to the latest revision."""
+    url = database_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, echo=echo, pool_pre_ping=True)
+    if migrate:
+        from storage.migrate import ensure_schema
+
+        ensure_schema(engine)
+    return engine
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session that commits on success and rolls back on error."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,145 @@
+"""Exports: one row per company with its best contact, or one row per person.
+
+Columns are listed (and documented in docs/export.md) here, in order; every export is recorded
+in ``export_log`` with its filters, row count and the file's SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, insert
+
+from storage.clock import utcnow
+from storage.files import open_writer
+from storage.models import ExportLog
+from storage.queries import ProspectFilter, count_companies, iter_companies
+
+FORMATS = ("csv", "xlsx", "jsonl")
+
+COMPANY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("company_id", "database id of the company"),
+    ("company", "company name as found"),
+    ("legal_form", "legal form (ООО, GmbH, LLC …) when the name carried one"),
+    ("domain", "registrable domain (punycode for IDN)"),
+    ("website", "website URL"),
+    ("country", "ISO 3166-1 alpha-2 code"),
+    ("region", "region / state"),
+    ("city", "city"),
+    ("address", "street address"),
+    ("postal_code", "postal code"),
+    ("phones", "company phones in E.164, '; '-separated"),
+    ("emails", "company (generic) emails, '; '-separated"),
+    ("industry", "industry"),
+    ("employees", "employees (lower bound of a range)"),
+    ("revenue", "revenue (number, currency as in the source)"),
+    ("inn", "ИНН (INN), check digits verified"),
+    ("ogrn", "ОГРН (OGRN), check digit verified"),
+    ("kpp", "КПП (KPP)"),
+    ("vat", "EU VAT number"),
+    ("status", "new / current / former customer"),
+    ("people", "number of known people"),
+    ("decision_makers", "number of decision makers (ЛПР)"),
+)
+CONTACT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("contact_id", "database id of the person"),
+    ("contact_name", "full name"),
+    ("contact_first_name", "first name"),
+    ("contact_middle_name", "middle name / patronymic"),
+    ("contact_last_name", "last name"),
+    ("contact_title", "job title as found"),
+    ("contact_seniority", "seniority level"),
+    ("contact_department", "department"),
+    ("contact_decision_maker", "true when the person decides (ЛПР)"),
+    ("contact_email", "best email of the person"),
+    ("contact_email_status", "verification status of that email"),
+    ("contact_phones", "the person's phones in E.164, '; '-separated"),
+)
+TIME_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("first_seen", "when the company was first seen (UTC)"),
+    ("last_seen", "when the company was last seen (UTC)"),
+)
+
+
+def columns(contacts: bool) -> list[str]:
+    return [c for c, _ in (*COMPANY_COLUMNS, *CONTACT_COLUMNS, *TIME_COLUMNS)]
+
+
+def _company_cells(c: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "company_id": c["id"], "company": c["name"], "legal_form": c["legal_form"],
+        "domain": c["domain"], "website": c["website"], "country": c["country"],
+        "region": c["region"], "city": c["city"], "address": c["address"],
+        "postal_code": c["postal_code"], "phones": c["phones"] or [],
+        "emails": c["company_emails"], "industry": c["industry"], "employees": c["employees"],
+        "revenue": c["revenue"], "inn": c["inn"], "ogrn": c["ogrn"], "kpp": c["kpp"],
+        "vat": c["vat"], "status": c["status"], "people": c["people_count"],
+        "decision_makers": c["decision_makers"],
+        "first_seen": c["first_seen"].isoformat() if c["first_seen"] else None,
+        "last_seen": c["last_seen"].isoformat() if c["last_seen"] else None,
+    }
+
+
+def _contact_cells(p: dict[str, Any] | None) -> dict[str, Any]:
+    if p is None:
+        return {c: None for c, _ in CONTACT_COLUMNS}
+    email = p["emails"][0] if p["emails"] else None
+    return {
+        "contact_id": p["id"], "contact_name": p["full_name"],
+        "contact_first_name": p["first_name"], "contact_middle_name": p["middle_name"],
+        "contact_last_name": p["last_name"], "contact_title": p["title"],
+        "contact_seniority": p["seniority"], "contact_department": p["department"],
+        "contact_decision_maker": bool(p["is_decision_maker"]),
+        "contact_email": email["address"] if email else None,
+        "contact_email_status": email["status"] if email else None,
+        "contact_phones": p["phones"] or [],
+    }
+
+
+def export_rows(conn, flt: ProspectFilter, *, contacts: bool) -> Iterator[dict[str, Any]]:
+    for c in iter_companies(conn, flt):
+        base = _company_cells(c)
+        if not contacts:
+            yield {**base, **_contact_cells(c["contact"])}
+            continue
+        for p in c["people"]:
+            yield {**base, **_contact_cells(p)}
+
+
+@dataclass(slots=True)
+class ExportResult:
+    path: str
+    format: str
+    rows: int
+    sha256: str
+
+
+def export(engine: Engine, path: str | Path, *, fmt: str, flt: ProspectFilter,
+           contacts: bool = False, excel: bool = False,
+           progress: Callable[[int, int], None] | None = None) -> ExportResult:
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    path = Path(path)
+    with engine.connect() as conn:
+        total = count_companies(conn, flt) if progress else 0
+        done = 0
+        with open_writer(path, fmt, columns(contacts), excel_bom=excel) as out:
+            last_company = None
+            for row in export_rows(conn, flt, contacts=contacts):
+                out.write(row)
+                if progress and row["company_id"] != last_company:
+                    last_company = row["company_id"]
+                    done += 1
+                    if done % 1000 == 0 or done == total:
+                        progress(done, total)
+            count = out.count
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with engine.begin() as conn:
+        conn.execute(insert(ExportLog.__table__).values(
+            created_at=utcnow(), kind="contacts" if contacts else "companies", format=fmt,
+            path=str(path), filters=flt.as_dict(), row_count=count, sha256=digest))
+    return ExportResult(str(path), fmt, count, digest)

@@ -1,0 +1,230 @@
+"""Table models of the prospect database.
+
+Every stored value can be traced: entity tables hold the current, merged value; the
+``observations`` table holds each sighting of each value (source URL or import file + row,
+run, first and latest time seen).  Times are timezone-aware UTC (``storage.clock.utcnow``), the same on
+SQLite and PostgreSQL.
+
+Table models only: no engine at import time, no sessions here (see ``storage.db``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.clock import utcnow
+
+#: Account status: a prospect, a current customer, a former customer.
+COMPANY_STATUSES = ("new", "current", "former")
+EMAIL_KINDS = ("personal", "role")
+EMAIL_ORIGINS = ("found", "guessed", "imported")
+EMAIL_STATUSES = ("unverified", "valid", "invalid", "risky", "unknown")
+ENTITY_TYPES = ("company", "person", "email")
+
+
+def _json(default: Any = None) -> Any:
+    return Field(default_factory=(lambda: type(default)()) if default is not None else None,
+                 sa_column=Column(JSON, nullable=default is None))
+
+
+class Company(SQLModel, table=True):
+    __tablename__ = "companies"
+    __table_args__ = (Index("ix_companies_country_city", "country", "city"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    name_key: str = Field(index=True)
+    legal_form: str | None = None
+    domain: str | None = Field(default=None, unique=True)
+    website: str | None = None
+    country: str | None = None
+    region: str | None = None
+    city: str | None = None
+    address: str | None = None
+    postal_code: str | None = None
+    phones: list[str] = _json([])
+    industry: str | None = Field(default=None, index=True)
+    employees: int | None = Field(default=None, index=True)
+    revenue: float | None = None
+    inn: str | None = Field(default=None, unique=True)
+    ogrn: str | None = Field(default=None, unique=True)
+    kpp: str | None = None
+    vat: str | None = Field(default=None, unique=True)
+    registry_ids: dict[str, str] = _json({})
+    social: dict[str, str] = _json({})
+    technologies: list[str] = _json([])
+    description: str | None = Field(default=None, sa_column=Column(Text))
+    status: str = Field(default="new", index=True)
+    first_seen: datetime = Field(default_factory=utcnow)
+    last_seen: datetime = Field(default_factory=utcnow)
+    last_verified: datetime | None = None
+
+
+class Person(SQLModel, table=True):
+    __tablename__ = "people"
+    __table_args__ = (Index("ix_people_company_name_key", "company_id", "name_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="companies.id")
+    full_name: str
+    first_name: str | None = None
+    middle_name: str | None = None
+    last_name: str | None = None
+    name_key: str
+    title: str | None = None
+    seniority: str | None = None
+    department: str | None = None
+    is_decision_maker: bool = Field(default=False)
+    phones: list[str] = _json([])
+    first_seen: datetime = Field(default_factory=utcnow)
+    last_seen: datetime = Field(default_factory=utcnow)
+    gone_at: datetime | None = None
+
+
+class Email(SQLModel, table=True):
+    __tablename__ = "emails"
+
+    id: int | None = Field(default=None, primary_key=True)
+    address: str = Field(unique=True)
+    domain: str = Field(index=True)
+    person_id: int | None = Field(default=None, foreign_key="people.id", index=True)
+    company_id: int | None = Field(default=None, foreign_key="companies.id", index=True)
+    kind: str = "personal"
+    origin: str = "found"
+    pattern: str | None = None
+    confidence: float | None = None
+    # verification (filled by the verify stage)
+    status: str = Field(default="unverified")
+    syntax_ok: bool | None = None
+    mx_hosts: list[str] | None = _json()
+    catch_all: bool | None = None
+    disposable: bool | None = None
+    role: bool | None = None
+    free_provider: bool | None = None
+    greylisted: bool | None = None
+    full_inbox: bool | None = None
+    disabled: bool | None = None
+    reason: str | None = None
+    checked_at: datetime | None = None
+    attempts: int = 0
+    next_check_at: datetime | None = None
+    first_seen: datetime = Field(default_factory=utcnow)
+    last_seen: datetime = Field(default_factory=utcnow)
+
+
+class Run(SQLModel, table=True):
+    """One crawl / import / enrich / score run, with its parameters, counts and problems."""
+
+    __tablename__ = "runs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(index=True)
+    status: str = "running"  # running | ok | partial | failed
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    parameters: dict[str, Any] = _json({})
+    counts: dict[str, Any] = _json({})
+    problems: list[dict[str, Any]] = _json([])
+    error: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Observation(SQLModel, table=True):
+    """One sighting of one value: where (source + locator), when, in which run."""
+
+    __tablename__ = "observations"
+    __table_args__ = (
+        UniqueConstraint("entity_type", "entity_id", "field", "source", "locator", "value_hash",
+                         name="uq_observations_sighting"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_type: str
+    entity_id: int
+    field: str
+    value: str = Field(sa_column=Column(Text, nullable=False))
+    value_hash: str
+    source: str
+    locator: str = ""
+    run_id: int | None = Field(default=None, foreign_key="runs.id")
+    last_run_id: int | None = None
+    first_seen_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+
+
+class Segment(SQLModel, table=True):
+    __tablename__ = "segments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    description: str | None = None
+    definition: dict[str, Any] = _json({})
+    config_hash: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Score(SQLModel, table=True):
+    __tablename__ = "scores"
+    __table_args__ = (UniqueConstraint("segment_id", "company_id", name="uq_scores_account"),
+                      Index("ix_scores_segment_tier", "segment_id", "tier"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    segment_id: int = Field(foreign_key="segments.id")
+    company_id: int = Field(foreign_key="companies.id")
+    attractiveness: float | None = None
+    position: float | None = None
+    cell: str | None = None
+    tier: str | None = None
+    total: float | None = None
+    dqi: float | None = None
+    explanation: dict[str, Any] = _json({})
+    override_tier: str | None = None
+    override_reason: str | None = None
+    config_hash: str | None = None
+    run_id: int | None = Field(default=None, foreign_key="runs.id")
+    scored_at: datetime = Field(default_factory=utcnow)
+
+
+class Suppression(SQLModel, table=True):
+    """An opted-out email or domain, kept only as a SHA-256 hash of its normalized form."""
+
+    __tablename__ = "suppressions"
+    __table_args__ = (UniqueConstraint("kind", "value_hash", name="uq_suppressions_value"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # email | domain
+    value_hash: str
+    reason: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ChangeEvent(SQLModel, table=True):
+    __tablename__ = "change_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_type: str
+    entity_id: int
+    company_id: int | None = Field(default=None, index=True)
+    kind: str  # new_company | new_person | changed | gone | merged
+    field: str | None = None
+    old_value: str | None = Field(default=None, sa_column=Column(Text))
+    new_value: str | None = Field(default=None, sa_column=Column(Text))
+    run_id: int | None = Field(default=None, foreign_key="runs.id")
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class ExportLog(SQLModel, table=True):
+    __tablename__ = "export_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    kind: str  # companies | contacts
+    format: str
+    path: str
+    filters: dict[str, Any] = _json({})
+    row_count: int = 0
+    sha256: str | None = None

@@ -1,0 +1,124 @@
+"""What a stage hands to storage: normalized values plus where they were seen.
+
+These are plain dataclasses, apart from the table models: an importer or a crawl pipeline fills
+them (values already normalized by ``enrichment``), and ``storage.repository.upsert_batch``
+merges them into the database with one observation per value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Company scalar fields a record may carry, in the order they are merged.
+COMPANY_FIELDS = (
+    "name", "name_key", "legal_form", "domain", "website", "country", "region", "city",
+    "address", "postal_code", "industry", "employees", "revenue", "inn", "ogrn", "kpp", "vat",
+    "description", "status",
+)
+#: Keys that identify a company, strongest first after the domain (see ``storage.keys``).
+COMPANY_KEY_FIELDS = ("domain", "inn", "ogrn", "vat")
+PERSON_FIELDS = (
+    "full_name", "first_name", "middle_name", "last_name", "name_key", "title", "seniority",
+    "department", "is_decision_maker",
+)
+
+
+@dataclass(slots=True)
+class EmailRecord:
+    address: str
+    domain: str
+    kind: str = "personal"  # personal | role
+    origin: str = "found"  # found | guessed | imported
+    pattern: str | None = None
+    confidence: float | None = None
+
+
+@dataclass(slots=True)
+class PersonRecord:
+    full_name: str
+    name_key: str
+    first_name: str | None = None
+    middle_name: str | None = None
+    last_name: str | None = None
+    title: str | None = None
+    seniority: str | None = None
+    department: str | None = None
+    is_decision_maker: bool | None = None
+    phones: list[str] = field(default_factory=list)
+    emails: list[EmailRecord] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class CompanyRecord:
+    """One sighting of a company (an import row, a crawled page) with its people."""
+
+    source: str  # URL, or "import:FILE"
+    locator: str = ""  # "row 17", a CSS path, …
+    name: str | None = None
+    name_key: str | None = None
+    legal_form: str | None = None
+    domain: str | None = None
+    website: str | None = None
+    country: str | None = None
+    region: str | None = None
+    city: str | None = None
+    address: str | None = None
+    postal_code: str | None = None
+    industry: str | None = None
+    employees: int | None = None
+    revenue: float | None = None
+    inn: str | None = None
+    ogrn: str | None = None
+    kpp: str | None = None
+    vat: str | None = None
+    description: str | None = None
+    status: str | None = None  # new | current | former; None leaves the stored status alone
+    phones: list[str] = field(default_factory=list)
+    emails: list[EmailRecord] = field(default_factory=list)
+    registry_ids: dict[str, str] = field(default_factory=dict)
+    social: dict[str, str] = field(default_factory=dict)
+    technologies: list[str] = field(default_factory=list)
+    people: list[PersonRecord] = field(default_factory=list)
+
+    def scalar_values(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in COMPANY_FIELDS if getattr(self, f) not in (None, "")}
+
+
+@dataclass(slots=True)
+class Problem:
+    """A row, page or value that was not stored as given, and why."""
+
+    where: str  # "row 17", a URL
+    reason: str
+    severity: str = "warning"  # warning: stored without that value | error: not stored
+
+    def as_dict(self) -> dict[str, str]:
+        return {"where": self.where, "reason": self.reason, "severity": self.severity}
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+@dataclass(slots=True)
+class BatchResult:
+    companies_new: int = 0
+    companies_updated: int = 0
+    companies_unchanged: int = 0
+    companies_merged: int = 0
+    people_new: int = 0
+    people_updated: int = 0
+    people_unchanged: int = 0
+    emails_new: int = 0
+    suppressed: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, other: BatchResult) -> None:
+        for name in self.__slots__:
+            if name == "problems":
+                self.problems.extend(other.problems)
+            else:
+                setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def counts(self) -> dict[str, int]:
+        return {n: getattr(self, n) for n in self.__slots__ if n != "problems"}
