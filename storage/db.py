@@ -30,7 +30,13 @@ def database_url(url: str | None = None) -> str:
     return url
 
 
+def _casefold(value: str | None) -> str | None:
+    return None if value is None else value.casefold().replace("ё", "е")
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # SQLite's lower() folds ASCII only; storage.sql.casefold compiles to this on SQLite.
+    dbapi_conn.create_function("lg_casefold", 1, _casefold, deterministic=True)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -44,7 +50,8 @@ def make_engine(url: str | None = None, *, migrate: bool = True, echo: bool = Fa
     """Create an engine for ``url`` and (by default) bring its schema to the latest revision."""
     url = database_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, echo=echo,
+                               connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, echo=echo, pool_pre_ping=True)

@@ -28,16 +28,14 @@ _STATUS_RANK = {"current": 2, "former": 1}
 def _move_observations(conn: Connection, entity_type: str, keep: int, drop: int) -> None:
     o, k = _O, aliased(_O)
     same = and_(k.c.entity_type == entity_type, k.c.entity_id == keep, k.c.field == o.c.field,
-                k.c.source == o.c.source, k.c.locator == o.c.locator,
-                k.c.value_hash == o.c.value_hash)
+                k.c.source == o.c.source, k.c.value_hash == o.c.value_hash)
     # Widen the survivor's duplicate sightings to cover both, then drop the copies.
-    dup = select(o.c.field, o.c.source, o.c.locator, o.c.value_hash, o.c.first_seen_at,
+    dup = select(o.c.field, o.c.source, o.c.value_hash, o.c.first_seen_at,
                  o.c.last_seen_at).where(o.c.entity_type == entity_type, o.c.entity_id == drop)
     for row in conn.execute(dup):
         conn.execute(update(_O).where(
             _O.c.entity_type == entity_type, _O.c.entity_id == keep, _O.c.field == row.field,
-            _O.c.source == row.source, _O.c.locator == row.locator,
-            _O.c.value_hash == row.value_hash,
+            _O.c.source == row.source, _O.c.value_hash == row.value_hash,
         ).values(first_seen_at=func.min(_O.c.first_seen_at, row.first_seen_at)
                  if conn.dialect.name == "sqlite" else
                  func.least(_O.c.first_seen_at, row.first_seen_at),

@@ -1,9 +1,9 @@
 """Table models of the prospect database.
 
 Every stored value can be traced: entity tables hold the current, merged value; the
-``observations`` table holds each sighting of each value (source URL or import file + row,
-run, first and latest time seen).  Times are timezone-aware UTC (``storage.clock.utcnow``), the same on
-SQLite and PostgreSQL.
+``observations`` table holds each value as each source showed it (source URL or import file +
+row, run, first and latest time seen).  Times are timezone-aware UTC
+(``storage.clock.utcnow``), the same on SQLite and PostgreSQL.
 
 Table models only: no engine at import time, no sessions here (see ``storage.db``).
 """
@@ -33,7 +33,8 @@ def _json(default: Any = None) -> Any:
 
 class Company(SQLModel, table=True):
     __tablename__ = "companies"
-    __table_args__ = (Index("ix_companies_country_city", "country", "city"),)
+    __table_args__ = (Index("ix_companies_country_city_key", "country", "city_key"),
+                      Index("ix_companies_city_key", "city_key"))
 
     id: int | None = Field(default=None, primary_key=True)
     name: str
@@ -44,10 +45,12 @@ class Company(SQLModel, table=True):
     country: str | None = None
     region: str | None = None
     city: str | None = None
+    #: ``storage.keys.city_key(city)``: case- and prefix-folded, for matching and filtering.
+    city_key: str = ""
     address: str | None = None
     postal_code: str | None = None
     phones: list[str] = _json([])
-    industry: str | None = Field(default=None, index=True)
+    industry: str | None = None
     employees: int | None = Field(default=None, index=True)
     revenue: float | None = None
     inn: str | None = Field(default=None, unique=True)
@@ -133,11 +136,15 @@ class Run(SQLModel, table=True):
 
 
 class Observation(SQLModel, table=True):
-    """One sighting of one value: where (source + locator), when, in which run."""
+    """One value of one entity as one source shows it: first and latest sighting, and run.
+
+    A source is a URL or an import (``import:NAME``); ``locator`` says where in it the value was
+    first seen (file and row, or a place on the page).  Seeing it again moves ``last_seen_at``.
+    """
 
     __tablename__ = "observations"
     __table_args__ = (
-        UniqueConstraint("entity_type", "entity_id", "field", "source", "locator", "value_hash",
+        UniqueConstraint("entity_type", "entity_id", "field", "source", "value_hash",
                          name="uq_observations_sighting"),
     )
 

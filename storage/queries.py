@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, or_, select
+from sqlalchemy import Connection, and_, exists, func, select
 
 from storage.keys import city_key
 from storage.models import Company, Email, Person
+from storage.sql import casefold
 
 _C = Company.__table__
 _P = Person.__table__
@@ -52,18 +53,15 @@ class ProspectFilter:
         if self.country:
             c.append(_C.c.country == self.country.upper())
         if self.region:
-            c.append(func.lower(_C.c.region) == self.region.casefold())
+            c.append(casefold(_C.c.region) == _fold(self.region))
         if self.city:
-            # Stored as written; match the common spellings of one city name.
-            key = city_key(self.city)
-            c.append(or_(_C.c.city == self.city, _C.c.city == key.title(),
-                         func.lower(_C.c.city) == key))
+            c.append(_C.c.city_key == city_key(self.city))
         if self.status:
             c.append(_C.c.status == self.status)
         if self.industry:
-            c.append(_C.c.industry == self.industry)
+            c.append(casefold(_C.c.industry) == _fold(self.industry))
         if self.name:
-            prefix = self.name.casefold().replace("ё", "е").strip()
+            prefix = _fold(self.name)
             c.append(and_(_C.c.name_key >= prefix, _C.c.name_key < prefix + "\U0010ffff"))
         if self.domain:
             c.append(_C.c.domain == self.domain.lower())
@@ -83,6 +81,10 @@ class ProspectFilter:
                                              _P.c.gone_at.is_(None)))
             c.append(d if self.has_decision_maker else ~d)
         return c
+
+
+def _fold(text: str) -> str:
+    return text.strip().casefold().replace("ё", "е")
 
 
 def _order(sort: str) -> list[Any]:

@@ -22,12 +22,10 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage.clock import utcnow
 from storage.keys import city_key, compatible_keys, person_identity
@@ -151,40 +149,46 @@ def _merge_map(state: _State, name: str, values: dict[str, str]) -> None:
         state.set(name, merged)
 
 
+_OBS_COLUMNS = ("entity_type", "entity_id", "field", "value", "value_hash", "source", "locator",
+                "run_id", "last_run_id", "first_seen_at", "last_seen_at")
+_OBS_KEY = "entity_type, entity_id, field, source, value_hash"
+
+
 class _Observations:
+    """The batch's sightings, written with one driver-level executemany.
+
+    Observations are most of the rows an import writes (one per value), so they skip the ORM's
+    per-parameter processing: the tuples are built here, the one timestamp is formatted once.
+    """
+
     def __init__(self, run_id: int | None, now: datetime) -> None:
-        self.rows: dict[tuple, dict[str, Any]] = {}
+        self.rows: dict[tuple, list[Any]] = {}
         self.run_id = run_id
         self.now = now
 
     def add(self, entity_type: str, entity_id: int, name: str, value: Any,
             source: str, locator: str) -> None:
-        if value in (None, "", [], {}):
+        if value is None or value == "" or value == [] or value == {}:
             return
         text = _text(value)
         digest = value_hash(text)
-        key = (entity_type, entity_id, name, source, locator, digest)
-        self.rows[key] = {
-            "entity_type": entity_type, "entity_id": entity_id, "field": name, "value": text,
-            "value_hash": digest, "source": source, "locator": locator, "run_id": self.run_id,
-            "last_run_id": self.run_id, "first_seen_at": self.now, "last_seen_at": self.now,
-        }
+        key = (entity_type, entity_id, name, source, digest)
+        if key not in self.rows:  # the first place seen in this batch is the locator kept
+            self.rows[key] = [entity_type, entity_id, name, text, digest, source, locator]
 
     def write(self, conn: Connection) -> None:
         if not self.rows:
             return
-        stmt = _upsert(conn)(_O)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["entity_type", "entity_id", "field", "source", "locator",
-                            "value_hash"],
-            set_={"last_seen_at": stmt.excluded.last_seen_at,
-                  "last_run_id": stmt.excluded.last_run_id},
-        )
-        conn.execute(stmt, list(self.rows.values()))
-
-
-def _upsert(conn: Connection):
-    return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        sqlite = conn.dialect.name == "sqlite"
+        # The same text SQLAlchemy's SQLite DateTime type writes; PostgreSQL takes the object.
+        now = self.now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else self.now
+        mark = "?" if sqlite else "%s"
+        sql = (f"INSERT INTO observations ({', '.join(_OBS_COLUMNS)}) "
+               f"VALUES ({', '.join([mark] * len(_OBS_COLUMNS))}) "
+               f"ON CONFLICT ({_OBS_KEY}) DO UPDATE SET last_seen_at = excluded.last_seen_at, "
+               "last_run_id = excluded.last_run_id")
+        tail = (self.run_id, self.run_id, now, now)
+        conn.exec_driver_sql(sql, [(*row, *tail) for row in self.rows.values()])
 
 
 class _Batch:
@@ -322,6 +326,8 @@ class _Batch:
     def write_companies(self) -> dict[int, int]:
         """Insert new companies and update changed ones; returns temp id -> real id."""
         real: dict[int, int] = {}
+        for s in self.companies.values():
+            s.row["city_key"] = city_key(s.row.get("city"))
         new = [(cid, s) for cid, s in self.companies.items() if s.new]
         if new:
             rows = []

@@ -1,4 +1,5 @@
 """Erasure: forget an email or a domain — rows, observations, file bytes — and suppress it."""
+# ruff: noqa: E741  (C, P, E, O: the tables, as in the SQL they stand for)
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
 """Merge rules of the prospect database, on SQLite and PostgreSQL."""
+# ruff: noqa: E741  (C, P, E, O: the tables, as in the SQL they stand for)
 
 from __future__ import annotations
 

@@ -28,6 +28,7 @@ def upgrade() -> None:
     sa.Column('country', sa.String(), nullable=True),
     sa.Column('region', sa.String(), nullable=True),
     sa.Column('city', sa.String(), nullable=True),
+    sa.Column('city_key', sa.String(), nullable=False),
     sa.Column('address', sa.String(), nullable=True),
     sa.Column('postal_code', sa.String(), nullable=True),
     sa.Column('phones', sa.JSON(), nullable=False),
@@ -53,9 +54,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('vat')
     )
     with op.batch_alter_table('companies', schema=None) as batch_op:
-        batch_op.create_index('ix_companies_country_city', ['country', 'city'], unique=False)
+        batch_op.create_index('ix_companies_city_key', ['city_key'], unique=False)
+        batch_op.create_index('ix_companies_country_city_key', ['country', 'city_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_companies_employees'), ['employees'], unique=False)
-        batch_op.create_index(batch_op.f('ix_companies_industry'), ['industry'], unique=False)
         batch_op.create_index(batch_op.f('ix_companies_name_key'), ['name_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_companies_status'), ['status'], unique=False)
 
@@ -138,7 +139,7 @@ def upgrade() -> None:
     sa.Column('last_seen_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['run_id'], ['runs.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('entity_type', 'entity_id', 'field', 'source', 'locator', 'value_hash', name='uq_observations_sighting')
+    sa.UniqueConstraint('entity_type', 'entity_id', 'field', 'source', 'value_hash', name='uq_observations_sighting')
     )
     op.create_table('people',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -258,9 +259,9 @@ def downgrade() -> None:
     with op.batch_alter_table('companies', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_companies_status'))
         batch_op.drop_index(batch_op.f('ix_companies_name_key'))
-        batch_op.drop_index(batch_op.f('ix_companies_industry'))
         batch_op.drop_index(batch_op.f('ix_companies_employees'))
-        batch_op.drop_index('ix_companies_country_city')
+        batch_op.drop_index('ix_companies_country_city_key')
+        batch_op.drop_index('ix_companies_city_key')
 
     op.drop_table('companies')
 

@@ -1,0 +1,200 @@
+"""Person names: first / middle / last and a matching key, for Russian, English and German.
+
+Russian ФИО comes in either order; the patronymic (-ович, -евич, -ич, -овна, -евна, -ична,
+-инична: the suffixes of Russian grammar) tells which token is the middle name, and
+"Фамилия Имя Отчество" is assumed when nothing tells (the order of Russian registers and
+lists). Simple shapes (1–3 plain tokens) take a fast path; anything longer goes through
+nameparser, which is about 100 µs a call.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["PersonName", "parse_person_name"]
+
+MAX_INPUT = 300
+
+
+@dataclass(frozen=True, slots=True)
+class PersonName:
+    raw: str
+    full: str
+    first: str | None
+    middle: str | None
+    last: str | None
+    key: str  # casefolded "first last", ё→е: the same person within one company
+
+
+# Honorifics and academic titles dropped before the name (dots and case ignored).
+_HONORIFICS = frozenset(
+    "mr mrs ms miss mx sir dame dr prof professor herr frau dipl dipl-ing dipl-kfm dipl-inf "
+    "dr-ing ing mag ma rev hon г-н г-жа господин госпожа уважаемый уважаемая".split()
+)
+# Only after a leading "Dr"/"Prof": "Dr. med.", "Dr. rer. nat.", "Prof. Dr. h.c."
+_AFTER_DR = frozenset("med rer nat phil jur habil hc mult oec pol techn".split())
+# Generational suffixes and degrees after the name.
+_SUFFIXES = frozenset("jr sr jun sen ii iii iv phd md mba esq dds cpa msc bsc llm".split())
+# Name particles kept with the last name ("Ludwig van Beethoven", "Hans von der Heide").
+_CONJUNCTIONS = frozenset("y e i and und &".split())
+_PARTICLES = frozenset("von van der den de del della di da du la le zu ten ter vom zum zur".split())
+
+_PATRONYMIC_RE = re.compile(
+    r"(?:ович|евич|ёвич|ьич|ич|овна|евна|ёвна|ична|инична|ovich|evich|ovna|evna|ichna)$"
+)
+_SURNAME_RE = re.compile(
+    r"(?:ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|цкий|ская|цкая|ской|нко|ук|юк|ых|их|"
+    r"швили|дзе|ян|ov|ev|in|ova|eva|ina|sky|skiy|skii|skaya|enko|uk)$"
+)
+# Common Russian given names, to order two-token names that carry no surname suffix
+# (or where both tokens look like surnames: "Константин Ильин").
+_RU_GIVEN = frozenset(
+    """
+    александр алексей анатолий андрей антон аркадий артем артур богдан борис вадим валентин
+    валерий василий виктор виталий владимир владислав вячеслав геннадий георгий глеб григорий
+    даниил денис дмитрий евгений егор иван игорь илья кирилл константин лев леонид максим
+    марк михаил никита николай олег павел петр роман руслан семен сергей станислав степан
+    тимур тимофей федор филипп эдуард юрий ярослав
+    алла алена алина алиса анастасия ангелина анна валентина валерия вера вероника виктория
+    галина дарья диана ева евгения екатерина елена елизавета жанна зоя инна ирина карина
+    кристина ксения лариса лидия любовь людмила маргарита марина мария надежда наталья
+    наталия нина оксана ольга полина светлана софья софия тамара татьяна ульяна юлия яна
+    """.split()
+)
+_CYR_RE = re.compile(r"[а-яё]", re.IGNORECASE)
+_TOKEN_RE = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?")
+_INITIALS_RE = re.compile(r"^(?:[^\W\d_]\.){2,3}$")
+_PAREN_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_STRIP = ',;:"«»“”„()[]{}<>!?*'
+
+
+def _norm(tok: str) -> str:
+    return tok.casefold().replace("ё", "е").strip(".")
+
+
+def _is_initial(tok: str) -> bool:
+    return len(tok) <= 2 and tok.endswith(".") or len(tok) == 1
+
+
+def _smart_title(tok: str) -> str:
+    return tok.lower() if tok.lower() in _PARTICLES else tok.title()
+
+
+def _clean_tokens(text: str) -> list[str]:
+    text = _PAREN_RE.sub(" ", text)
+    if "," in text:
+        left, _, right = text.partition(",")
+        right_tokens = [t.strip(_STRIP) for t in right.split()]
+        if right_tokens and all(_norm(t).replace(".", "") in _SUFFIXES for t in right_tokens):
+            text = left  # "John Smith, PhD"
+        elif right.strip() and len(left.split()) <= 2:
+            text = f"{right} {left}"  # "Smith, John" / "Иванов, Иван Иванович"
+    tokens: list[str] = []
+    for tok in text.replace(",", " ").split():
+        tok = tok.strip(_STRIP)
+        if _INITIALS_RE.match(tok):  # "И.И." / "J.R."
+            tokens.extend(p + "." for p in tok.split(".") if p)
+        elif tok:
+            tokens.append(tok)
+    # honorifics before the name
+    seen_dr = False
+    while tokens:
+        n = _norm(tokens[0]).replace(".", "")
+        if n in _HONORIFICS or (seen_dr and n in _AFTER_DR):
+            seen_dr = seen_dr or n in ("dr", "prof", "dr-ing", "professor")
+            tokens.pop(0)
+        else:
+            break
+    while len(tokens) > 1 and _norm(tokens[-1]).replace(".", "") in _SUFFIXES:
+        tokens.pop()
+    return [t for t in tokens if _TOKEN_RE.fullmatch(t)]
+
+
+def _order_cyrillic(t: list[str]) -> tuple[str | None, str | None, str | None]:
+    """(first, middle, last) of a Russian name given in either order."""
+    n = [_norm(x) for x in t]
+    patr = [not _is_initial(x) and len(x) > 4 and bool(_PATRONYMIC_RE.search(x)) for x in n]
+    if len(t) == 3:
+        if patr[1] or (_is_initial(t[0]) and _is_initial(t[1])):
+            return t[0], t[1], t[2]  # Иван Иванович Иванов / И. И. Иванов
+        return t[1], t[2], t[0]  # Иванов Иван Иванович / Иванов И. И. (the register order)
+    if len(t) == 2:
+        if patr[1]:
+            return t[0], t[1], None  # Иван Иванович
+        if _is_initial(t[1]) and not _is_initial(t[0]):
+            return t[1], None, t[0]  # Иванов И.
+        if _is_initial(t[0]):
+            return t[0], None, t[1]
+        s0, s1 = bool(_SURNAME_RE.search(n[0])), bool(_SURNAME_RE.search(n[1]))
+        if s0 != s1:
+            return (t[1], None, t[0]) if s0 else (t[0], None, t[1])
+        if (n[1] in _RU_GIVEN) != (n[0] in _RU_GIVEN):
+            return (t[1], None, t[0]) if n[1] in _RU_GIVEN else (t[0], None, t[1])
+        return t[0], None, t[1]
+    # four or more: "Мамедов Эльчин Ариф оглы" (a Turkic patronymic written as two words)
+    if len(t) > 3 and n[-1] in ("оглы", "кызы", "улы", "уулу"):
+        return t[1], " ".join(t[2:]), t[0]
+    if len(t) > 3 and patr[2]:
+        return t[1], " ".join(t[2:]), t[0]
+    if len(t) > 3 and patr[1]:
+        return t[0], " ".join(t[1:-1]), t[-1]
+    return None, None, None
+
+
+def _order_latin(t: list[str]) -> tuple[str | None, str | None, str | None]:
+    for i in range(1, len(t) - 1):
+        if _norm(t[i]) in _PARTICLES:  # "Hans von der Heide", "Ludwig van Beethoven"
+            return t[0], " ".join(t[1:i]) or None, " ".join(t[i:])
+    if len(t) == 2:
+        if _is_initial(t[1]) and not _is_initial(t[0]):
+            return t[1], None, t[0]  # "Smith J."
+        return t[0], None, t[1]
+    if len(t) == 3:
+        return t[0], t[1], t[2]
+    if not any(_norm(x) in _CONJUNCTIONS for x in t):  # "Johann Sebastian Carl Bach"
+        return t[0], " ".join(t[1:-1]), t[-1]
+    return None, None, None  # "María y García López": nameparser knows conjunctions
+
+
+def _nameparser(t: list[str]) -> tuple[str | None, str | None, str | None]:
+    from nameparser import HumanName  # lazy: slow to import, only the hard cases need it
+
+    hn = HumanName(" ".join(t))
+    return hn.first or None, hn.middle or None, hn.last or None
+
+
+def parse_person_name(text: str | None) -> PersonName:
+    """Split a person's name into first / middle / last; never raises."""
+    if not isinstance(text, str):
+        return PersonName("", "", None, None, None, "")
+    return _parse(text[:MAX_INPUT])
+
+
+@lru_cache(maxsize=262_144)
+def _parse(raw: str) -> PersonName:
+    tokens = _clean_tokens(raw)
+    if not tokens:
+        return PersonName(raw, "", None, None, None, "")
+    letters = "".join(tokens)
+    if letters.isupper() and sum(c.isalpha() for c in letters) > len(tokens):
+        tokens = [_smart_title(t) for t in tokens]  # "ИВАНОВ ИВАН" → "Иванов Иван"
+    first = middle = last = None
+    if len(tokens) == 1:
+        if _CYR_RE.search(tokens[0]) and _SURNAME_RE.search(_norm(tokens[0])):
+            last = tokens[0]
+        else:
+            first = tokens[0]
+    else:
+        russian = _CYR_RE.search(letters) or any(
+            len(t) > 4 and _PATRONYMIC_RE.search(_norm(t)) for t in tokens[1:]
+        )
+        if russian:
+            first, middle, last = _order_cyrillic(tokens)
+        if first is None and last is None:
+            first, middle, last = _order_latin(tokens)
+        if first is None and last is None:
+            first, middle, last = _nameparser(tokens)
+    key = " ".join(_norm(p) for p in (first, last) if p)
+    return PersonName(raw, " ".join(tokens), first, middle, last, key)

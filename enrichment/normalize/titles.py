@@ -1,0 +1,217 @@
+"""Job titles: seniority, department and whether the holder decides (RU / EN / DE).
+
+First version: ordered keyword tables, compiled once, first match wins. The seniority
+levels are the ones B2B contact databases (Apollo, ZoomInfo) use. Rules are written from
+real Russian, English and German contact pages; the Russian abbreviations (ген., зам.,
+нач., гл.) are the ones of Russian staff lists (штатное расписание). A later issue deepens
+the tables; keep every rule a one-line pattern with a name so ``reason`` can cite it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["TitleInfo", "classify_title"]
+
+MAX_INPUT = 300
+
+SENIORITIES = (
+    "owner", "founder", "c_suite", "partner", "vp", "head", "director", "manager", "senior",
+    "entry", "intern", "unknown",
+)  # fmt: skip
+DEPARTMENTS = (
+    "executive", "sales", "marketing", "finance", "it", "engineering", "operations",
+    "procurement", "hr", "legal", "production", "customer_service", "other",
+)  # fmt: skip
+
+# Default decision-maker rule: these seniorities decide (deputies keep their base level).
+DECIDING = frozenset({"owner", "founder", "c_suite", "partner", "vp", "head", "director"})
+
+
+@dataclass(frozen=True, slots=True)
+class TitleInfo:
+    raw: str
+    title: str
+    seniority: str
+    department: str
+    is_decision_maker: bool
+    reason: str
+
+
+# Abbreviations expanded before matching: Russian staff lists, English and German cards.
+_ABBREVIATIONS = (
+    (r"\bген\.\s*", "генеральный "), (r"\bзам\.\s*", "заместитель "),
+    (r"\bнач\.\s*", "начальник "), (r"\bрук\.\s*", "руководитель "),
+    (r"\bгл\.\s*", "главный "), (r"\bком\.\s*", "коммерческий "),
+    (r"\bтех\.\s*", "технический "), (r"\bфин\.\s*", "финансовый "),
+    (r"\bисп\.\s*", "исполнительный "), (r"\bдир\.?(?=\s|$)", "директор"),
+    (r"\bотд\.\s*", "отдела "), (r"\bsr\.?(?=\s)", "senior"), (r"\bmgr\.?\b", "manager"),
+    (r"\bdir\.?(?=\s|$)", "director"), (r"\basst\.?(?=\s)", "assistant"),
+    (r"\bgf\b", "geschäftsführer"), (r"\bstv\.?\s*", "stellvertretender "),
+    (r"\bltg\.?\s*", "leitung "), (r"\bkfm\.?\s*", "kaufmännischer "),
+)  # fmt: skip
+_ABBREV_RES = tuple((re.compile(p), r) for p, r in _ABBREVIATIONS)
+_ABBREV_HINT_RE = re.compile(r"\.|\b(?:sr|mgr|dir|gf|stv|ltg|kfm|asst)\b")  # any to expand?
+
+_DEPUTY_RE = re.compile(
+    r"заместител|\bзам\b|\bdeputy\b|stellvertret|\bstellv\b|"
+    r"\bvice\b(?![- ]?president)|\bvize\b(?!präsident)"
+)
+_PARTNER_EXCLUDE_RE = re.compile(
+    r"business partner|partner ?(manager|account|relations|marketing|success|sales|"
+    r"development|program|channel|management|betreuer)|channel partner|с партнер"
+)
+
+# (rule name, seniority, pattern): first match wins, so specific phrases come first.
+_SENIORITY_RULES = (
+    ("intern", "intern", r"\b(intern|internship|trainee|praktikant\w*|werkstudent\w*|azubi|"
+     r"auszubildende\w*|стажер\w*|практикант\w*)\b"),
+    ("assistant", "entry", r"помощник|секретар|ассистент|assistent|sekretär|referent(in)?\b|"
+     r"executive assistant|personal assistant|administrative assistant|office assistant|"
+     r"\bassistant to\b|^assistant$"),
+    ("owner", "owner", r"\b(owner|co-owner|proprietor|inhaber\w*|mitinhaber\w*|владел\w*|"
+     r"совладел\w*|собственник\w*|geschäftsführende[rn]? gesellschafter\w*)"),
+    ("founder", "founder", r"\b(founder|co-founder|cofounder|gründer\w*|mitgründer\w*|"
+     r"основател\w*|сооснователь\w*|соучредител\w*|учредител\w*)"),
+    ("vice president", "vp", r"\b(svp|evp|avp|vp|vice[- ]president|вице-президент\w*|"
+     r"vizepräsident\w*)\b"),
+    ("c-level acronym", "c_suite", r"\b(ceo|cfo|cto|coo|cmo|cio|cdo|cro|cso|cco|clo|cpo|chro|"
+     r"cxo|cao|caio|cno)\b"),
+    ("chief officer", "c_suite", r"\bchief\b.*\bofficer\b|\bchief executive\b"),
+    ("managing director", "c_suite", r"managing director|генеральн\w* директор|гендиректор|"
+     r"генеральн\w* управляющ|управляющ\w* директор|geschäftsführ\w*|geschäftsleitung|"
+     r"\bvorstand\w*|vorstandsvorsitz\w*|mitglied des vorstand"),
+    ("president or chair", "c_suite", r"\b(president|präsident\w*|президент\w*|chairman|"
+     r"chairwoman|chairperson|chair of the board|председател\w*|aufsichtsrat\w*|"
+     r"член правления|член совета директоров|board member)"),
+    ("prokurist", "director", r"\bprokurist\w*"),
+    ("partner", "partner", r"\b(partner|partnerin|партнер|teilhaber\w*|gesellschafter\w*)\b"),
+    ("chief accountant", "head", r"главн\w* бухгалтер|главбух|chief accountant"),
+    ("chief engineer", "head", r"главн\w* инженер|chief engineer"),
+    ("site manager", "head", r"начальник\w* участка|site manager|bauleiter\w*"),
+    ("team or project lead", "manager", r"руководител\w* (проект\w*|групп\w*|направлени\w*)|"
+     r"\b(team ?lead\w*|teamleiter\w*|projektleiter\w*|gruppenleiter\w*|project manager|"
+     r"projektmanager\w*)"),
+    ("foreman", "manager", r"прораб\w*|\bмастер\w*|\bforeman\b|\bpolier\b|vorarbeiter\w*|"
+     r"бригадир\w*"),
+    ("estimator", "entry", r"сметчик\w*|\bestimator\b|kalkulator\w*"),
+    ("director", "director", r"\b(director|директор\w*|direktor\w*|directeur|директриса)"),
+    ("chief specialist", "senior", r"главн\w* специалист"),
+    ("head", "head", r"\b(head|руководител\w*|начальник\w*|заведующ\w*|leiter\w*|leiterin|"
+     r"leitung|bereichsleiter\w*|abteilungsleiter\w*|управляющ\w*|главн\w*|chief)\b|"
+     r"\w+leiter(in)?\b"),
+    ("manager", "manager", r"\b(manager\w*|managerin|менеджер\w*|supervisor|"
+     r"координатор\w*|coordinator|koordinator\w*)"),
+    ("senior", "senior", r"\b(senior|старш\w*|ведущ\w*|principal|lead|expert|experte|expertin|"
+     r"эксперт\w*)\b"),
+    ("individual contributor", "entry", r"специалист|specialist|spezialist|инженер|engineer|"
+     r"ingenieur|mitarbeiter|sachbearbeiter|бухгалтер|accountant|buchhalter|экономист|юрист|"
+     r"lawyer|аналитик|analyst|консультант|consultant|berater|developer|entwickler|"
+     r"разработчик|программист|designer|дизайнер|оператор|operator|representative|\bagent|"
+     r"агент|associate|techniker|technician|техник|monteur|кладовщик|водитель|driver|рабочий|"
+     r"worker|кассир|продавец|verkäufer|администратор|administrator|логист|logistiker|"
+     r"закупщик|buyer|einkäufer|recruiter|рекрутер|маркетолог|marketer|механик|слесарь|"
+     r"электрик|сварщик|архитектор|architect|конструктор|технолог|sales ?rep"),
+)  # fmt: skip
+
+_DEPARTMENT_RULES = (
+    ("procurement", r"procurement|purchas|\bbuyer|закуп|снабж|einkauf|einkäufer|beschaffung|"
+     r"тендер|tender|sourcing"),
+    ("customer_service", r"customer (service|support|success|care|experience)|\bsupport\b|"
+     r"поддержк|клиентск\w* (сервис|служб)|call[- ]?cent|колл?-центр|kundenservice|"
+     r"kundendienst|service desk|helpdesk|сервисн"),
+    ("sales", r"sales|продаж|коммерческ|commercial|vertrieb|verkauf|account (manager|executive)|"
+     r"key account|business development|bizdev|\bbdm?\b|клиент|kundenberater|\bcso\b|\bcro\b|"
+     r"revenue|сбыт|торгов|au(ss|ß)endienst|innendienst|дилер"),
+    ("marketing", r"marketing|маркетинг|маркетолог|\bcmo\b|brand|бренд|\bpr\b|public relations|"
+     r"\bsmm\b|\bseo\b|реклам|werbung|kommunikation|communications|content|контент|коммуникац"),
+    ("finance", r"\bcfo\b|финанс|бухгалт|главбух|accountant|accounting|buchhalt|finan(ce|cial|z)|"
+     r"controll|treasur|казначе|экономист|экономическ|steuer|\btax\b|audit|аудит|billing|"
+     r"payroll|kaufmännisch"),
+    ("hr", r"\b(hr|chro|hrd|hrbp)\b|human resources|кадр|персонал(у|а|ом)?\b|"
+     r"\bpersonal(?! assistant)|recruit|рекрут|talent|\bpeople\b|подбор"),
+    ("legal", r"\b(legal|clo|counsel|attorney|lawyer)\b|юрист|юридическ|правов|rechtsanw|"
+     r"justiziar|jurist|compliance"),
+    ("it", r"\b(it|ит|cio|cto|cdo|edv)\b|информацион|information technology|software|developer|"
+     r"разработчик|программист|devops|sysadmin|системн\w* администратор|informatik|\bdata\b|"
+     r"цифров|digital|\bweb|\bвеб"),
+    ("engineering", r"engineer|инженер|конструктор|проектиров|ingenieur|technik|technical|"
+     r"техническ|technisch|механик|энергетик|технолог|r&d|research|entwicklung|сметчик|estimat|kalkul|"
+     r"архитектор|architect|\bпто\b"),
+    ("production", r"production|производств|прораб|участк|мастер|цех|produktion|fertigung|"
+     r"\bwerk|plant|manufactur|строител|construction|\bbau|polier|foreman|site manager|"
+     r"vorarbeiter|монтаж|montage|бригадир"),
+    ("operations", r"operations|\bcoo\b|операцион|logisti|логист|supply chain|склад|warehouse|"
+     r"\blager|betrieb|administrat|администрат|office manager|офис-менеджер|хозяйств|facility|"
+     r"эксплуатац|transport|транспорт|\bops\b"),
+    ("executive", r"\b(ceo|president|президент|генеральн|гендиректор|geschäftsführ|"
+     r"geschäftsleitung|vorstand|inhaber|owner|founder|владел|собственник|учредител|"
+     r"основател|chairman|председател|chief executive|managing director|partner|партнер|"
+     r"gesellschafter|"
+     r"prokurist|правлени|исполнительн\w* директор|executive director)"),
+)  # fmt: skip
+
+_SENIORITY_RES = tuple((name, level, re.compile(p)) for name, level, p in _SENIORITY_RULES)
+_DEPARTMENT_RES = tuple((dept, re.compile(p)) for dept, p in _DEPARTMENT_RULES)
+_WS_RE = re.compile(r"\s+")
+_PUNCT_RE = re.compile(r"[,;:/|()\[\]{}\"«»„“”!?*+]+")
+_EXECUTIVE_LEVELS = frozenset({"owner", "founder", "c_suite", "partner"})
+# "Директор", "Заместитель директора", "Директор предприятия": in Russian firms the director
+# without a function is the head of the company.
+_BARE_DIRECTOR_RE = re.compile(
+    r"^(?:(?:заместитель|deputy|stellvertretender)\s+)?(?:директор\w*|director|direktor\w*)"
+    r"(?:\s+(?:компании|предприятия|организации|филиала|общества))?$"
+)
+
+
+def _normalize(text: str) -> str:
+    t = _WS_RE.sub(" ", _PUNCT_RE.sub(" ", text.casefold().replace("ё", "е"))).strip()
+    t = t.replace("&", " & ").replace(" - ", " ")
+    if _ABBREV_HINT_RE.search(t):
+        for pattern, repl in _ABBREV_RES:
+            t = pattern.sub(repl, t)
+    return _WS_RE.sub(" ", t).strip()
+
+
+def classify_title(text: str | None) -> TitleInfo:
+    """Seniority, department and decision-maker flag of a job title; never raises."""
+    if not isinstance(text, str):
+        return TitleInfo("", "", "unknown", "other", False, "empty")
+    return _classify(text[:MAX_INPUT])
+
+
+@lru_cache(maxsize=65_536)
+def _classify(raw: str) -> TitleInfo:
+    title = _WS_RE.sub(" ", raw).strip()
+    if not title:
+        return TitleInfo(raw, "", "unknown", "other", False, "empty")
+    t = _normalize(title)
+    seniority, rule = "unknown", "no rule matched"
+    for name, level, pattern in _SENIORITY_RES:
+        if level == "partner" and _PARTNER_EXCLUDE_RE.search(t):
+            continue
+        if pattern.search(t):
+            seniority, rule = level, name
+            break
+    if _DEPUTY_RE.search(t) and seniority not in ("unknown", "entry", "intern", "vp"):
+        if seniority == "c_suite":
+            seniority = "vp"
+        rule = f"deputy of {rule}"
+    department, dept_rule = "other", "no department keyword"
+    for dept, pattern in _DEPARTMENT_RES:
+        m = pattern.search(t)
+        if m and dept == "executive" and "partner" in m.group(0) and _PARTNER_EXCLUDE_RE.search(t):
+            continue  # "Partner Manager" works with partners, it is not one
+        if m:
+            department, dept_rule = dept, f"'{m.group(0).strip()}'"
+            break
+    if department == "other" and (seniority in _EXECUTIVE_LEVELS or _BARE_DIRECTOR_RE.match(t)):
+        department, dept_rule = "executive", f"{seniority} without a function"
+    deciding = seniority in DECIDING
+    reason = (
+        f"seniority {seniority} ({rule}); department {department} ({dept_rule}); "
+        f"{'decides' if deciding else 'does not decide'} ({seniority})"
+    )
+    return TitleInfo(raw, title, seniority, department, deciding, reason)

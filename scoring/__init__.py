@@ -1,0 +1,3 @@
+"""ABM scoring: pure functions over account data (no Scrapy, no database, no enrichment)."""
+
+__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""Crawling: the only package that imports Scrapy (settings, items, page objects, pipelines)."""

@@ -1,0 +1,1 @@
+"""Spider classes: which URLs to visit, which page object reads them, budgets."""

@@ -1,0 +1,1 @@
+"""Page objects: pure extraction from (url, html), no requests and no I/O."""
