@@ -12,12 +12,14 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DATABASE_URL = "sqlite:///leadgen.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: Page cache per connection: big indexes (observations, emails) stay in memory during imports.
+SQLITE_CACHE_KIB = 131_072
 
 
 def database_url(url: str | None = None) -> str:
@@ -43,7 +45,17 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA secure_delete=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+    cur.execute("PRAGMA temp_store=MEMORY")
     cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    # pysqlite's own transaction handling is off (isolation_level=None), so BEGIN is ours:
+    # write batches take the write lock up front (IMMEDIATE), so two writers queue on the busy
+    # timeout instead of one failing when it turns a stale read snapshot into a write.
+    immediate = conn.get_execution_options().get("leadgen_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str | None = None, *, migrate: bool = True, echo: bool = False) -> Engine:
@@ -51,8 +63,10 @@ def make_engine(url: str | None = None, *, migrate: bool = True, echo: bool = Fa
     url = database_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, echo=echo,
-                               connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+                               connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                                             "isolation_level": None})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     else:
         engine = create_engine(url, echo=echo, pool_pre_ping=True)
     if migrate:
@@ -64,6 +78,13 @@ def make_engine(url: str | None = None, *, migrate: bool = True, echo: bool = Fa
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that will write: on SQLite it holds the write lock from its first read."""
+    with engine.connect().execution_options(leadgen_write=True) as conn, conn.begin():
+        yield conn
 
 
 @contextmanager

@@ -149,8 +149,9 @@ def compact_after_erase(engine: Engine) -> None:
     """Make deleted rows unrecoverable from the database files."""
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
-            conn.exec_driver_sql("VACUUM")
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            raw = conn.connection.driver_connection  # outside any transaction, as VACUUM needs
+            raw.execute("VACUUM")
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return
     tables = [t.name for t in (_C, _P, _E, _O, _S, _CH, _R)]
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

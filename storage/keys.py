@@ -21,9 +21,18 @@ def city_key(city: str | None) -> str:
     return _CITY_PREFIX.sub("", key).strip()
 
 
-def compatible_keys(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    """False when the two sides carry different values for any strong company key."""
-    for key in COMPANY_KEY_FIELDS:
+def compatible_keys(a: Mapping[str, Any], b: Mapping[str, Any],
+                    stronger_than: str | None = None) -> bool:
+    """False when the two sides carry different values for a strong company key.
+
+    With ``stronger_than``, only the keys ranked above it count: a match by INN holds unless
+    the domains differ; a match by domain holds whatever the INNs say (the INN is then reported
+    as a conflict).  Ranks: domain, INN, OGRN, VAT (``COMPANY_KEY_FIELDS``).
+    """
+    keys = COMPANY_KEY_FIELDS
+    if stronger_than is not None:
+        keys = keys[:keys.index(stronger_than)]
+    for key in keys:
         va, vb = a.get(key), b.get(key)
         if va and vb and va != vb:
             return False

@@ -18,6 +18,11 @@ COMPANY_FIELDS = (
 )
 #: Keys that identify a company, strongest first after the domain (see ``storage.keys``).
 COMPANY_KEY_FIELDS = ("domain", "inn", "ogrn", "vat")
+#: Values computed from others (the key and legal form from the name, the name parts from the
+#: full name, level/department/decision maker from the title): they are stored on the entity but
+#: get no observations of their own — the value they come from is the one traced to its source.
+DERIVED_COMPANY_FIELDS = frozenset({"name_key", "legal_form"})
+OBSERVED_PERSON_FIELDS = ("full_name", "title")
 PERSON_FIELDS = (
     "full_name", "first_name", "middle_name", "last_name", "name_key", "title", "seniority",
     "department", "is_decision_maker",
@@ -80,8 +85,27 @@ class CompanyRecord:
     social: dict[str, str] = field(default_factory=dict)
     technologies: list[str] = field(default_factory=list)
     people: list[PersonRecord] = field(default_factory=list)
+    #: The company part shared with the record this one was copied from (``copy``): records
+    #: with the same ``shared`` dict carry the same company values, merged once per batch.
+    shared: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+
+    def copy(self, *, locator: str) -> CompanyRecord:
+        """The same company seen at another place: fresh containers, no emails or people."""
+        self.shared = self.scalar_values()
+        new = CompanyRecord.__new__(CompanyRecord)
+        new.shared = self.shared
+        for name in COMPANY_FIELDS:
+            setattr(new, name, getattr(self, name))
+        new.source, new.locator = self.source, locator
+        new.phones, new.technologies = list(self.phones), list(self.technologies)
+        new.registry_ids, new.social = dict(self.registry_ids), dict(self.social)
+        new.emails, new.people = [], []
+        return new
 
     def scalar_values(self) -> dict[str, Any]:
+        """Non-empty scalar fields; the shared dict for copies (treat it as read-only)."""
+        if self.shared is not None:
+            return self.shared
         return {f: getattr(self, f) for f in COMPANY_FIELDS if getattr(self, f) not in (None, "")}
 
 

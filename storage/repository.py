@@ -25,14 +25,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, func, select, text
 
+from storage.bulk import insert_rows, update_rows
 from storage.clock import utcnow
 from storage.keys import city_key, compatible_keys, person_identity
 from storage.merge import merge_companies
 from storage.models import ChangeEvent, Company, Email, Observation, Person
 from storage.records import (
     COMPANY_KEY_FIELDS,
+    DERIVED_COMPANY_FIELDS,
+    OBSERVED_PERSON_FIELDS,
     PERSON_FIELDS,
     BatchResult,
     CompanyRecord,
@@ -76,12 +79,41 @@ def _chunks(values: Sequence[Any], size: int = _IN_CHUNK) -> Iterable[Sequence[A
         yield values[start:start + size]
 
 
-def _select_in(conn: Connection, table, column, values: Iterable[Any]) -> list[dict[str, Any]]:
+def _rows(conn: Connection, query) -> list[dict[str, Any]]:
+    result = conn.execute(query)
+    keys = list(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result]
+
+
+def _select_in(conn: Connection, table, column, values: Iterable[Any],
+               columns: Sequence[Any] | None = None) -> list[dict[str, Any]]:
     values = sorted(set(values))
     rows: list[dict[str, Any]] = []
+    query = select(*(columns or table.columns))
     for part in _chunks(values):
-        rows.extend(dict(r._mapping) for r in conn.execute(select(table).where(column.in_(part))))
+        rows.extend(_rows(conn, query.where(column.in_(part))))
     return rows
+
+
+# What a batch reads of stored rows: what it may compare or change (no timestamps to parse).
+_C_READ = [_C.c.id, *(_C.c[n] for n in _COMPANY_WRITABLE)]
+_P_READ = [_P.c.id, _P.c.company_id, *(_P.c[n] for n in _PERSON_WRITABLE)]
+_E_READ = [_E.c.id, _E.c.address, _E.c.person_id, _E.c.company_id, _E.c.origin]
+
+
+def _allocate_ids(conn: Connection, table, n: int) -> list[int]:
+    """``n`` fresh primary keys, so new rows go in with one plain executemany (no RETURNING,
+    which SQLite would run row by row).  PostgreSQL draws them from the table's sequence; SQLite
+    continues max(id) — safe because write batches hold SQLite's write lock from their start
+    (``storage.db.write_transaction``)."""
+    if n == 0:
+        return []
+    if conn.dialect.name == "postgresql":
+        return list(conn.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+            {"t": table.name, "n": n}).scalars())
+    start = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + 1
+    return list(range(start, start + n))
 
 
 @dataclass(slots=True)
@@ -95,21 +127,24 @@ class _State:
     row: dict[str, Any]
     new: bool
     original: dict[str, Any] = field(default_factory=dict)
+    touched: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if not self.new:
-            self.original = {k: (list(v) if isinstance(v, list) else
-                                 dict(v) if isinstance(v, dict) else v)
-                             for k, v in self.row.items()}
+            # Shallow is enough: lists and maps are never changed in place, only replaced.
+            self.original = dict(self.row)
 
     def set(self, name: str, value: Any) -> None:
         self.row[name] = value
+        self.touched.add(name)
 
     def changes(self, names: Sequence[str]) -> list[tuple[str, str | None, str | None]]:
-        if self.new:
+        if self.new or not self.touched:
             return []
         out = []
         for name in names:
+            if name not in self.touched:
+                continue
             old, value = self.original.get(name), self.row.get(name)
             if _empty(old) and _empty(value) or old == value:
                 continue
@@ -170,11 +205,11 @@ class _Observations:
             source: str, locator: str) -> None:
         if value is None or value == "" or value == [] or value == {}:
             return
-        text = _text(value)
-        digest = value_hash(text)
-        key = (entity_type, entity_id, name, source, digest)
+        shown = value if type(value) is str else _text(value)
+        key = (entity_type, entity_id, name, source, shown)
         if key not in self.rows:  # the first place seen in this batch is the locator kept
-            self.rows[key] = [entity_type, entity_id, name, text, digest, source, locator]
+            self.rows[key] = [entity_type, entity_id, name, shown, value_hash(shown), source,
+                              locator]
 
     def write(self, conn: Connection) -> None:
         if not self.rows:
@@ -205,6 +240,7 @@ class _Batch:
         self.next_temp = -1
         self.obs = _Observations(run_id, now)
         self.events: list[dict[str, Any]] = []
+        self.applied: set[tuple[int, int]] = set()
 
     # -- companies -------------------------------------------------------------------------
     def find(self, cid: int) -> int:
@@ -213,17 +249,21 @@ class _Batch:
         return cid
 
     def load_companies(self, records: Sequence[CompanyRecord]) -> None:
-        found: dict[int, dict[str, Any]] = {}
+        """Read the stored companies any record may match (by any key), once each."""
+        ids: set[int] = set()
         for key in COMPANY_KEY_FIELDS:
             values = [getattr(r, key) for r in records if getattr(r, key)]
-            for row in _select_in(self.conn, _C, _C.c[key], values) if values else []:
-                found[row["id"]] = row
+            if values:
+                ids.update(r["id"] for r in _select_in(self.conn, _C, _C.c[key], values,
+                                                        [_C.c.id]))
         name_keys = [r.name_key for r in records if r.name_key]
-        for row in _select_in(self.conn, _C, _C.c.name_key, name_keys) if name_keys else []:
-            found[row["id"]] = row
-        for cid, row in sorted(found.items()):
-            self.companies[cid] = _State(row=row, new=False)
-            self._index(cid)
+        if name_keys:
+            ids.update(r["id"] for r in _select_in(self.conn, _C, _C.c.name_key, name_keys,
+                                                    [_C.c.id]))
+        rows = _select_in(self.conn, _C, _C.c.id, ids, _C_READ) if ids else []
+        for row in sorted(rows, key=lambda r: r["id"]):
+            self.companies[row["id"]] = _State(row=row, new=False)
+            self._index(row["id"])
 
     def _index(self, cid: int) -> None:
         row = self.companies[cid].row
@@ -239,19 +279,22 @@ class _Batch:
                 if v == old:
                     table[k] = new
 
-    def resolve(self, record: CompanyRecord) -> int:
+    def resolve(self, record: CompanyRecord, values: dict[str, Any]) -> int:
+        """The company this record is: the first key, strongest first, that finds a stored (or
+        batch) company that no stronger key contradicts; then name + city with no key
+        contradicting; else a new one."""
         where = record.locator or record.source
         strong = [(k, getattr(record, k)) for k in COMPANY_KEY_FIELDS if getattr(record, k)]
         target = None
         for key, value in strong:
             hit = self.index[key].get(value)
-            if hit is not None:
+            if hit is not None and compatible_keys(self.companies[self.find(hit)].row, values,
+                                                   stronger_than=key):
                 target = self.find(hit)
                 break
         if target is None and record.name_key:
             hit = self.index["name"].get((record.name_key, city_key(record.city)))
-            if hit is not None and compatible_keys(self.companies[self.find(hit)].row,
-                                                   record.scalar_values()):
+            if hit is not None and compatible_keys(self.companies[self.find(hit)].row, values):
                 target = self.find(hit)
         if target is None:
             target = self.next_temp
@@ -260,15 +303,25 @@ class _Batch:
                 row={"id": None, "phones": [], "registry_ids": {}, "social": {},
                      "technologies": [], "status": "new", "first_seen": self.now},
                 new=True)
-        # The record's other keys may point at another stored company: the same one, twice.
+        # The record's other keys may point at another company: the same one, stored twice
+        # (merge them), or one whose keys contradict this record (keep apart, report).
         for key, value in strong:
             other = self.index[key].get(value)
             if other is None or self.find(other) == target:
                 continue
             other = self.find(other)
-            target = self._merge_pair(target, other, f"{key} {value}", where)
-        self._apply(target, record, where)
-        self._index(target)
+            if compatible_keys(self.companies[other].row, values, stronger_than=key):
+                target = self._merge_pair(target, other, f"{key} {value}", where)
+            elif (target, id(values)) not in self.applied:
+                self.result.problems.append(Problem(
+                    where, f"{key} {value} belongs to {_label(self.companies[other].row)}, "
+                           "whose other keys contradict this row; stored without it"))
+        # Rows that repeat one company's columns (one row per contact) share one values dict:
+        # merge it into a company once per batch.
+        if (target, id(values)) not in self.applied:
+            self.applied.add((target, id(values)))
+            self._apply(target, record, values, where)
+            self._index(target)
         return target
 
     def _merge_pair(self, a: int, b: int, why: str, where: str) -> int:
@@ -303,9 +356,10 @@ class _Batch:
         self._reindex(drop, keep)
         return keep
 
-    def _apply(self, cid: int, record: CompanyRecord, where: str) -> None:
+    def _apply(self, cid: int, record: CompanyRecord, values: dict[str, Any],
+               where: str) -> None:
         state = self.companies[cid]
-        for name, value in record.scalar_values().items():
+        for name, value in values.items():
             if name == "status":
                 continue
             if name in COMPANY_KEY_FIELDS:
@@ -327,7 +381,9 @@ class _Batch:
         """Insert new companies and update changed ones; returns temp id -> real id."""
         real: dict[int, int] = {}
         for s in self.companies.values():
-            s.row["city_key"] = city_key(s.row.get("city"))
+            key = city_key(s.row.get("city"))
+            if s.row.get("city_key") != key:
+                s.set("city_key", key)
         new = [(cid, s) for cid, s in self.companies.items() if s.new]
         if new:
             rows = []
@@ -336,8 +392,10 @@ class _Batch:
                 row["status"] = row["status"] or "new"
                 row.update(first_seen=self.now, last_seen=self.now)
                 rows.append(row)
-            ids = self.conn.execute(insert(_C).returning(_C.c.id, sort_by_parameter_order=True),
-                                    rows).scalars().all()
+            ids = _allocate_ids(self.conn, _C, len(rows))
+            for row, rid in zip(rows, ids, strict=True):
+                row["id"] = rid
+            insert_rows(self.conn, _C, rows)
             for (cid, s), rid in zip(new, ids, strict=True):
                 real[cid] = rid
                 s.row["id"] = rid
@@ -347,11 +405,9 @@ class _Batch:
         diffs = {cid: s.changes(_COMPANY_WRITABLE) for cid, s in self.companies.items()}
         changed = [s for cid, s in self.companies.items() if diffs[cid]]
         if changed:
-            stmt = update(_C).where(_C.c.id == bindparam("_id")).values(
-                {k: bindparam(k) for k in (*_COMPANY_WRITABLE, "last_seen")})
-            self.conn.execute(stmt, [{**{k: s.row.get(k) for k in _COMPANY_WRITABLE},
-                                      "last_seen": self.now, "_id": s.row["id"]}
-                                     for s in changed])
+            update_rows(self.conn, _C, [{**{k: s.row.get(k) for k in _COMPANY_WRITABLE},
+                                         "last_seen": self.now, "id": s.row["id"]}
+                                        for s in changed])
             for s in changed:
                 for name, old, value in s.changes(_COMPANY_WRITABLE):
                     self.events.append(_event("company", s.row["id"], s.row["id"], "changed",
@@ -360,9 +416,8 @@ class _Batch:
         touched = [s for cid, s in self.companies.items()
                    if not s.new and not diffs[cid] and s.row.get("_seen")]
         if touched:
-            self.conn.execute(update(_C).where(_C.c.id == bindparam("_id"))
-                              .values(last_seen=bindparam("ls")),
-                              [{"_id": s.row["id"], "ls": self.now} for s in touched])
+            update_rows(self.conn, _C, [{"last_seen": self.now, "id": s.row["id"]}
+                                        for s in touched])
             self.result.companies_unchanged += len(touched)
         for cid, s in self.companies.items():
             if s.row.get("id") is not None:
@@ -419,22 +474,30 @@ def _drop_suppressed(record: CompanyRecord, sup: SuppressionList,
 def upsert_batch(conn: Connection, records: Sequence[CompanyRecord], *,
                  run_id: int | None = None, now: datetime | None = None,
                  suppressions: SuppressionList | None = None) -> BatchResult:
-    """Merge ``records`` into the database inside the caller's transaction."""
+    """Merge ``records`` into the database inside the caller's transaction.
+
+    Call it inside ``storage.db.write_transaction`` when other processes may write at the same
+    time: the batch reads, decides, then writes, and must not interleave with another writer.
+    """
     now = now or utcnow()
     result = BatchResult()
     sup = suppressions if suppressions is not None else load_suppressions(conn)
     kept = [r for r in (_drop_suppressed(r, sup, result) if sup else r for r in records) if r]
     batch = _Batch(conn, run_id, now, sup, result)
     batch.load_companies(kept)
+    scalars = [r.scalar_values() for r in kept]
     targets = []
-    for record in kept:
-        cid = batch.resolve(record)
+    for record, values in zip(kept, scalars, strict=True):
+        cid = batch.resolve(record, values)
         batch.companies[cid].row["_seen"] = True
         targets.append(cid)
     real = batch.write_companies()
     company_ids = [real[batch.find(t)] for t in targets]
-    for record, cid in zip(kept, company_ids, strict=True):
-        _company_observations(batch.obs, cid, record)
+    observed: set[tuple[int, int]] = set()
+    for record, values, cid in zip(kept, scalars, company_ids, strict=True):
+        if (cid, id(values)) not in observed:
+            observed.add((cid, id(values)))
+            _company_observations(batch.obs, cid, record, values)
     people = _People(batch)
     people.load(kept, company_ids)
     person_ids = [[people.resolve(p, cid, r) for p in r.people]
@@ -452,14 +515,15 @@ def upsert_batch(conn: Connection, records: Sequence[CompanyRecord], *,
     emails.write()
     batch.obs.write(conn)
     if batch.events:
-        conn.execute(insert(_CH), batch.events)
+        insert_rows(conn, _CH, batch.events)
     return result
 
 
-def _company_observations(obs: _Observations, cid: int, r: CompanyRecord) -> None:
+def _company_observations(obs: _Observations, cid: int, r: CompanyRecord,
+                          values: dict[str, Any]) -> None:
     src, loc = r.source, r.locator
-    for name, value in r.scalar_values().items():
-        if name != "name_key":
+    for name, value in values.items():
+        if name not in DERIVED_COMPANY_FIELDS and not (name == "domain" and r.website):
             obs.add("company", cid, name, value, src, loc)
     for phone in r.phones:
         obs.add("company", cid, "phone", phone, src, loc)
@@ -473,10 +537,8 @@ def _company_observations(obs: _Observations, cid: int, r: CompanyRecord) -> Non
 
 def _person_observations(obs: _Observations, pid: int, p: PersonRecord,
                          r: CompanyRecord) -> None:
-    for name in PERSON_FIELDS:
-        value = getattr(p, name)
-        if name != "name_key" and value not in (None, ""):
-            obs.add("person", pid, name, value, r.source, r.locator)
+    for name in OBSERVED_PERSON_FIELDS:
+        obs.add("person", pid, name, getattr(p, name), r.source, r.locator)
     for phone in p.phones:
         obs.add("person", pid, "phone", phone, r.source, r.locator)
 
@@ -499,14 +561,15 @@ class _People:
         conn = self.batch.conn
         addresses = [e.address for r in records for p in r.people for e in p.emails]
         owner_ids: set[int] = set()
-        for row in _select_in(conn, _E, _E.c.address, addresses) if addresses else []:
+        for row in _select_in(conn, _E, _E.c.address, addresses, _E_READ) if addresses else []:
             if row["person_id"] is not None:
                 self.by_email[row["address"]] = row["person_id"]
                 owner_ids.add(row["person_id"])
         cids = [cid for r, cid in zip(records, company_ids, strict=True) if r.people]
-        rows = _select_in(conn, _P, _P.c.company_id, cids) if cids else []
+        rows = _select_in(conn, _P, _P.c.company_id, cids, _P_READ) if cids else []
         seen = {row["id"] for row in rows}
-        rows += _select_in(conn, _P, _P.c.id, owner_ids - seen) if owner_ids - seen else []
+        rows += (_select_in(conn, _P, _P.c.id, owner_ids - seen, _P_READ)
+                 if owner_ids - seen else [])
         for row in sorted(rows, key=lambda r: r["id"]):
             self.people[row["id"]] = _State(row=row, new=False)
             self.by_name.setdefault((row["company_id"], row["name_key"]), row["id"])
@@ -545,8 +608,10 @@ class _People:
                      "is_decision_maker": bool(s.row.get("is_decision_maker")),
                      "company_id": s.row["company_id"], "first_seen": b.now, "last_seen": b.now}
                     for _, s in new]
-            ids = b.conn.execute(insert(_P).returning(_P.c.id, sort_by_parameter_order=True),
-                                 rows).scalars().all()
+            ids = _allocate_ids(b.conn, _P, len(rows))
+            for row, rid in zip(rows, ids, strict=True):
+                row["id"] = rid
+            insert_rows(b.conn, _P, rows)
             for (pid, s), rid in zip(new, ids, strict=True):
                 real[pid] = rid
                 s.row["id"] = rid
@@ -556,11 +621,9 @@ class _People:
         diffs = {pid: s.changes(_PERSON_WRITABLE) for pid, s in self.people.items()}
         changed = [s for pid, s in self.people.items() if diffs[pid]]
         if changed:
-            stmt = update(_P).where(_P.c.id == bindparam("_id")).values(
-                {k: bindparam(k) for k in (*_PERSON_WRITABLE, "last_seen")})
-            b.conn.execute(stmt, [{**{k: s.row.get(k) for k in _PERSON_WRITABLE},
-                                   "is_decision_maker": bool(s.row.get("is_decision_maker")),
-                                   "last_seen": b.now, "_id": s.row["id"]} for s in changed])
+            update_rows(b.conn, _P, [{**{k: s.row.get(k) for k in _PERSON_WRITABLE},
+                                      "is_decision_maker": bool(s.row.get("is_decision_maker")),
+                                      "last_seen": b.now, "id": s.row["id"]} for s in changed])
             for s in changed:
                 for name, old, value in s.changes(_PERSON_WRITABLE):
                     b.events.append(_event("person", s.row["id"], s.row["company_id"], "changed",
@@ -569,9 +632,7 @@ class _People:
         touched = [s for pid, s in self.people.items()
                    if not s.new and not diffs[pid] and s.row.get("_seen")]
         if touched:
-            b.conn.execute(update(_P).where(_P.c.id == bindparam("_id"))
-                           .values(last_seen=bindparam("ls")),
-                           [{"_id": s.row["id"], "ls": b.now} for s in touched])
+            update_rows(b.conn, _P, [{"last_seen": b.now, "id": s.row["id"]} for s in touched])
             b.result.people_unchanged += len(touched)
         for pid, s in self.people.items():
             real.setdefault(pid, s.row["id"])
@@ -598,13 +659,14 @@ class _Emails:
         b = self.batch
         if not self.wanted:
             return
-        existing = {r["address"]: r for r in _select_in(b.conn, _E, _E.c.address, self.wanted)}
+        existing = {r["address"]: r
+                    for r in _select_in(b.conn, _E, _E.c.address, self.wanted, _E_READ)}
         new_rows, changes, touched = [], [], []
         for address, want in self.wanted.items():
             row = existing.get(address)
             if row is None:
                 new_rows.append({**want, "status": "unverified", "attempts": 0,
-                                 "first_seen": b.now, "last_seen": b.now})
+                                 "first_seen": b.now, "last_seen": b.now, "id": None})
                 continue
             patch = {}
             if row["person_id"] is None and want["person_id"] is not None:
@@ -618,22 +680,19 @@ class _Emails:
                     b.events.append(_event("email", row["id"], want["company_id"], "changed",
                                            name, _opt(row[name]), _opt(value), b.run_id, b.now))
                 changes.append({**{k: row[k] for k in ("person_id", "company_id", "origin")},
-                                **patch, "_id": row["id"], "last_seen": b.now})
+                                **patch, "last_seen": b.now, "id": row["id"]})
             else:
-                touched.append({"_id": row["id"], "ls": b.now})
+                touched.append({"last_seen": b.now, "id": row["id"]})
         ids: dict[str, int] = {a: r["id"] for a, r in existing.items()}
         if new_rows:
-            new_ids = b.conn.execute(insert(_E).returning(_E.c.id, sort_by_parameter_order=True),
-                                     new_rows).scalars().all()
+            new_ids = _allocate_ids(b.conn, _E, len(new_rows))
+            for row, rid in zip(new_rows, new_ids, strict=True):
+                row["id"] = rid
+            insert_rows(b.conn, _E, new_rows)
             ids.update(zip((r["address"] for r in new_rows), new_ids, strict=True))
             b.result.emails_new += len(new_rows)
-        if changes:
-            b.conn.execute(update(_E).where(_E.c.id == bindparam("_id")).values(
-                person_id=bindparam("person_id"), company_id=bindparam("company_id"),
-                origin=bindparam("origin"), last_seen=bindparam("last_seen")), changes)
-        if touched:
-            b.conn.execute(update(_E).where(_E.c.id == bindparam("_id"))
-                           .values(last_seen=bindparam("ls")), touched)
+        update_rows(b.conn, _E, changes)
+        update_rows(b.conn, _E, touched)
         for address, records in self.sources.items():
             for r in records:
                 b.obs.add("email", ids[address], "address", address, r.source, r.locator)

@@ -13,7 +13,7 @@ Rules, in the order a reader of a purchased list or CRM export would expect:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from enrichment.normalize.companies import normalize_company_name
 from enrichment.normalize.countries import country_from_domain, normalize_country
@@ -47,7 +47,7 @@ _STATUS_WORDS = {
 _STATUS = {word: status for status, words in _STATUS_WORDS.items() for word in words}
 # Fields read per row; everything else describes the company and is mapped once per distinct
 # set of values (purchased lists repeat the company columns on every contact's row).
-_ROW_FIELDS = frozenset({"full_name", "first_name", "middle_name", "last_name", "title",
+ROW_FIELDS = frozenset({"full_name", "first_name", "middle_name", "last_name", "title",
                          "department", "person_email", "person_phone", "email", "company_email",
                          "notes"})
 _COMPANY_CACHE_SIZE = 20_000
@@ -77,7 +77,7 @@ class RowMapper:
         where = f"row {row.number}"
         values = self.mapping.field_values(row.values)
         company_key = tuple(sorted((f, tuple(v)) for f, v in values.items()
-                                   if f not in _ROW_FIELDS))
+                                   if f not in ROW_FIELDS))
         cached = self._companies.get(company_key)
         if cached is None:
             if len(self._companies) >= _COMPANY_CACHE_SIZE:
@@ -87,9 +87,7 @@ class RowMapper:
         problems = [Problem(where, reason, severity) for reason, severity in company_problems]
         if template is None:
             return MappedRow(row.number, None, problems)
-        rec = replace(template, locator=f"{self.file_label} {where}", phones=list(template.phones),
-                      emails=[], people=[], registry_ids=dict(template.registry_ids),
-                      social=dict(template.social), technologies=list(template.technologies))
+        rec = template.copy(locator=f"{self.file_label} {where}")
 
         def warn(reason: str) -> None:
             problems.append(Problem(where, reason))
@@ -257,9 +255,11 @@ class RowMapper:
             info = classify_title(title_raw)
             person.title = info.title or title_raw
             person.seniority = info.seniority
-            person.department = first("department") or info.department
+            person.department = info.department
             person.is_decision_maker = info.is_decision_maker
-        elif first("department"):
-            person.department = first("department")
+        department_raw = first("department")
+        if department_raw and person.department in (None, "other"):
+            # "Отдел закупок", "Einkauf": the department column names it when the title doesn't.
+            person.department = classify_title(department_raw).department
         person.phones = self._phones(values, ("person_phone",), region, warn)
         return person

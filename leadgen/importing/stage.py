@@ -8,8 +8,15 @@ Rejected rows go to a ``*.rejects.csv`` file beside the input (original columns 
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
+import os
+import re
+import threading
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,14 +25,19 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from leadgen.importing.columns import ColumnMapping, resolve_columns
-from leadgen.importing.rows import MappedRow, RowMapper
-from storage.files import FileReadError, Table, open_writer, read_table
+from leadgen.importing.rows import ROW_FIELDS, MappedRow, RowMapper
+from storage.db import write_transaction
+from storage.files import FileReadError, Row, Table, open_writer, read_table
 from storage.records import BatchResult, Problem
 from storage.repository import upsert_batch
 from storage.runs import finish_run, start_run
 from storage.suppression import load_suppressions
 
 BATCH_ROWS = 2_000
+#: Files with at least this many rows are mapped (normalized) in a worker process, MAP_AHEAD
+#: batches ahead of the batch being written.
+PARALLEL_MIN_ROWS = 10_000
+MAP_AHEAD = 3
 _IDENTITY_FIELDS = ("company_name", "website", "domain")
 
 
@@ -109,18 +121,24 @@ def import_file(
     try:
         with engine.connect() as conn:
             suppressions = load_suppressions(conn)
+        batches = company_batches(table.rows, mapping, BATCH_ROWS)
         done = 0
-        for start in range(0, len(table.rows), BATCH_ROWS):
-            chunk = table.rows[start:start + BATCH_ROWS]
-            mapped = [mapper.map(row) for row in chunk]
-            _write_batch(engine, mapped, run_id, suppressions, summary)
-            for row, m in zip(chunk, mapped, strict=True):
+        label = f"{Path(path).name} "
+        for rows, mapped in zip(batches, _mapped_batches(mapper, batches), strict=True):
+            for row, m in zip(rows, mapped, strict=True):
+                summary.result.problems.extend(m.problems)
                 if m.record is None:
                     rejects.append((row.number, row.values,
                                     "; ".join(p.reason for p in m.problems)))
-            done += len(chunk)
+            records = [m.record for m in mapped if m.record is not None]
+            result = _write_batch(engine, records, run_id, suppressions)
+            for problem in result.problems:  # "list.csv row 7" -> "row 7", as the rest
+                problem.where = problem.where.removeprefix(label)
+            summary.result.add(result)
+            done += len(rows)
             if progress:
                 progress(done, len(table.rows))
+        summary.result.problems.sort(key=_row_order)
     except BaseException as exc:
         summary.seconds = time.perf_counter() - started
         finish_run(engine, run_id, status="failed", counts=_counts(summary),
@@ -137,21 +155,120 @@ def import_file(
     return summary
 
 
-def _write_batch(engine: Engine, mapped: list[MappedRow], run_id: int, suppressions,
-                 summary: ImportSummary) -> None:
-    records = [m.record for m in mapped if m.record is not None]
-    for m in mapped:
-        summary.result.problems.extend(m.problems)
+_worker_mapper: RowMapper | None = None
+
+
+def _init_worker(mapper: RowMapper) -> None:
+    global _worker_mapper
+    _worker_mapper = mapper
+
+
+def _map_in_worker(rows: list[Row]) -> list[MappedRow]:
+    assert _worker_mapper is not None
+    return [_worker_mapper.map(row) for row in rows]
+
+
+def _mapped_batches(mapper: RowMapper, batches: list[list[Row]]) -> Iterator[list[MappedRow]]:
+    """Mapped batches in order.  For large files a worker process maps ahead while the caller
+    writes the batch before: normalizing and writing overlap on two cores."""
+    if sum(len(b) for b in batches) < PARALLEL_MIN_ROWS or (os.cpu_count() or 1) < 2:
+        for batch in batches:
+            yield [mapper.map(row) for row in batch]
+        return
+    # fork is cheapest and needs no `if __name__ == "__main__"` guard in a caller's script, but
+    # is unsafe beside other threads (a progress bar's): then spawn (the CLI is guarded).
+    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method),
+                             initializer=_init_worker, initargs=(mapper,)) as pool:
+        pending: deque[Future] = deque()
+        todo = iter(batches)
+        for batch in itertools.islice(todo, MAP_AHEAD):
+            pending.append(pool.submit(_map_in_worker, batch))
+        while pending:
+            mapped = pending.popleft().result()
+            for batch in itertools.islice(todo, 1):
+                pending.append(pool.submit(_map_in_worker, batch))
+            yield mapped
+
+
+def company_batches(rows: list[Row], mapping: ColumnMapping, size: int) -> list[list[Row]]:
+    """Rows in batches of about ``size`` in which all rows of one company travel together.
+
+    Rows are joined when they share their company columns, or their raw website, ИНН, ОГРН,
+    VAT, or name + city (folded, not yet normalized).  The batch writer then sees every row of a
+    company at once, the last row's value wins inside the batch, and importing the same file
+    again finds nothing to change even when a company's rows are far apart in the file.
+    """
+    parent = list(range(len(rows)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[tuple, int] = {}
+    for i, row in enumerate(rows):
+        values = mapping.field_values(row.values)
+        for key in _raw_keys(values):
+            j = first.setdefault(key, i)
+            if j != i:
+                a, b = find(i), find(j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[Row]] = {}
+    for i, row in enumerate(rows):
+        groups.setdefault(find(i), []).append(row)
+    batches: list[list[Row]] = []
+    batch: list[Row] = []
+    for group in groups.values():  # in the order of each company's first row
+        if batch and len(batch) + len(group) > size:
+            batches.append(batch)
+            batch = []
+        batch.extend(group)
+    if batch:
+        batches.append(batch)
+    return batches
+
+
+_FOLD = re.compile(r"^(?:https?://)?(?:www\.)?|[/\s]+$")
+_NOT_DIGIT = re.compile(r"\D")
+
+
+def _raw_keys(values: dict[str, list[str]]) -> list[tuple]:
+    keys: list[tuple] = [tuple(sorted((f, tuple(v)) for f, v in values.items()
+                                     if f not in ROW_FIELDS))]
+    for name in ("website", "domain"):
+        for v in values.get(name, ()):
+            keys.append(("site", _FOLD.sub("", v.strip().casefold())))
+    for name in ("inn", "ogrn"):
+        for v in values.get(name, ()):
+            digits = _NOT_DIGIT.sub("", v.partition("/")[0])
+            if digits:
+                keys.append((name, digits))
+    for v in values.get("vat", ()):
+        keys.append(("vat", v.replace(" ", "").upper()))
+    for v in values.get("company_name", ()):
+        city = (values.get("city") or [""])[0]
+        keys.append(("name", v.casefold(), city.casefold()))
+    return keys
+
+
+def _row_order(problem: Problem) -> tuple[int, str]:
+    m = re.match(r"row (\d+)", problem.where)
+    return (int(m.group(1)) if m else 0, problem.where)
+
+
+def _write_batch(engine: Engine, records: list, run_id: int, suppressions) -> BatchResult:
     for attempt in range(3):
         try:
-            with engine.begin() as conn:
-                result = upsert_batch(conn, records, run_id=run_id, suppressions=suppressions)
-            break
+            with write_transaction(engine) as conn:
+                return upsert_batch(conn, records, run_id=run_id, suppressions=suppressions)
         except IntegrityError:
             # Another writer stored one of these keys meanwhile: resolve the batch again.
             if attempt == 2:
                 raise
-    summary.result.add(result)
+    raise AssertionError("unreachable")
 
 
 def _counts(summary: ImportSummary) -> dict[str, Any]:

@@ -166,7 +166,9 @@ def test_contradicting_companies_are_kept_apart(engine):
            company(locator="r3", name="B", name_key="b", domain="b.ru", inn="7707083893"))
     r = upsert(engine, company(domain="romashka.ru", inn="7707083893"))
     assert count(engine, C) == 2
-    assert any("kept apart" in p.reason for p in r.problems)
+    assert any("inn 7707083893 belongs to #2 B" in p.reason and "contradict" in p.reason
+               for p in r.problems)
+    assert rows(engine, C)[0]["inn"] is None  # not taken from the other company
 
 
 def test_person_matched_by_email_then_by_name_within_company(engine):
@@ -219,3 +221,14 @@ def test_merge_companies_folds_fields_and_deduplicates_sightings(engine):
     assert (c["inn"], c["city"]) == ("7707083893", "Тверь")
     assert c["phones"] == ["+74950000001", "+74950000002"]
     assert count(engine, O, O.c.entity_type == "company", O.c.entity_id == b["id"]) == 0
+
+
+def test_match_by_inn_is_refused_when_the_domains_differ(engine):
+    upsert(engine, company(domain="romashka.ru", inn="7707083893", city="Москва"))
+    r = upsert(engine, company(name="Вектор", name_key="вектор", domain="vektor.ru",
+                               inn="7707083893", city="Казань"))
+    a, b = rows(engine, C)
+    assert (a["name"], a["domain"], a["inn"], a["city"]) == (
+        "ООО «Ромашка»", "romashka.ru", "7707083893", "Москва")  # untouched
+    assert (b["name"], b["domain"], b["inn"]) == ("Вектор", "vektor.ru", None)
+    assert any("inn 7707083893 belongs to #1" in p.reason for p in r.problems)
