@@ -100,3 +100,19 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Update the query planner's statistics after a bulk write.
+
+    Without them SQLite picks the wrong index for filtered, sorted lists once a table is large
+    (bench/bench_list.py).  ``analysis_limit`` samples each index, so this stays fast at a
+    million rows.
+    """
+    with engine.connect() as conn:
+        if is_sqlite(engine):
+            raw = conn.connection.driver_connection
+            raw.execute("PRAGMA analysis_limit=1000")
+            raw.execute("ANALYZE")
+        else:
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")

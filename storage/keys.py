@@ -21,6 +21,13 @@ def city_key(city: str | None) -> str:
     return _CITY_PREFIX.sub("", key).strip()
 
 
+def text_key(text: str | None) -> str | None:
+    """Case-, space- and ё-folded text for equality filters (industry); None for none."""
+    if not text or not text.strip():
+        return None
+    return _SPACE.sub(" ", text.strip().casefold().replace("ё", "е"))
+
+
 def compatible_keys(a: Mapping[str, Any], b: Mapping[str, Any],
                     stronger_than: str | None = None) -> bool:
     """False when the two sides carry different values for a strong company key.

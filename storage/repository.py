@@ -29,7 +29,7 @@ from sqlalchemy import Connection, func, select, text
 
 from storage.bulk import insert_rows, update_rows
 from storage.clock import utcnow
-from storage.keys import city_key, compatible_keys, person_identity
+from storage.keys import city_key, compatible_keys, person_identity, text_key
 from storage.merge import merge_companies
 from storage.models import ChangeEvent, Company, Email, Observation, Person
 from storage.records import (
@@ -384,6 +384,9 @@ class _Batch:
             key = city_key(s.row.get("city"))
             if s.row.get("city_key") != key:
                 s.set("city_key", key)
+            key = text_key(s.row.get("industry"))
+            if s.row.get("industry_key") != key:
+                s.set("industry_key", key)
         new = [(cid, s) for cid, s in self.companies.items() if s.new]
         if new:
             rows = []

@@ -33,6 +33,7 @@ def upgrade() -> None:
     sa.Column('postal_code', sa.String(), nullable=True),
     sa.Column('phones', sa.JSON(), nullable=False),
     sa.Column('industry', sa.String(), nullable=True),
+    sa.Column('industry_key', sa.String(), nullable=True),
     sa.Column('employees', sa.Integer(), nullable=True),
     sa.Column('revenue', sa.Float(), nullable=True),
     sa.Column('inn', sa.String(), nullable=True),
@@ -54,11 +55,15 @@ def upgrade() -> None:
     sa.UniqueConstraint('vat')
     )
     with op.batch_alter_table('companies', schema=None) as batch_op:
-        batch_op.create_index('ix_companies_city_key', ['city_key'], unique=False)
-        batch_op.create_index('ix_companies_country_city_key', ['country', 'city_key'], unique=False)
+        batch_op.create_index('ix_companies_city_last_seen', ['city_key', 'last_seen'], unique=False)
+        batch_op.create_index('ix_companies_city_name', ['city_key', 'name_key'], unique=False)
+        batch_op.create_index('ix_companies_country_city_name', ['country', 'city_key', 'name_key'], unique=False)
+        batch_op.create_index('ix_companies_country_name', ['country', 'name_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_companies_employees'), ['employees'], unique=False)
+        batch_op.create_index('ix_companies_industry_name', ['industry_key', 'name_key'], unique=False)
+        batch_op.create_index('ix_companies_last_seen', ['last_seen'], unique=False)
         batch_op.create_index(batch_op.f('ix_companies_name_key'), ['name_key'], unique=False)
-        batch_op.create_index(batch_op.f('ix_companies_status'), ['status'], unique=False)
+        batch_op.create_index('ix_companies_status_name', ['status', 'name_key'], unique=False)
 
     op.create_table('export_log',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -257,11 +262,15 @@ def downgrade() -> None:
     op.drop_table('runs')
     op.drop_table('export_log')
     with op.batch_alter_table('companies', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_companies_status'))
+        batch_op.drop_index('ix_companies_status_name')
         batch_op.drop_index(batch_op.f('ix_companies_name_key'))
+        batch_op.drop_index('ix_companies_last_seen')
+        batch_op.drop_index('ix_companies_industry_name')
         batch_op.drop_index(batch_op.f('ix_companies_employees'))
-        batch_op.drop_index('ix_companies_country_city_key')
-        batch_op.drop_index('ix_companies_city_key')
+        batch_op.drop_index('ix_companies_country_name')
+        batch_op.drop_index('ix_companies_country_city_name')
+        batch_op.drop_index('ix_companies_city_name')
+        batch_op.drop_index('ix_companies_city_last_seen')
 
     op.drop_table('companies')
 
