@@ -226,7 +226,8 @@ class ChangeEvent(SQLModel, table=True):
     entity_type: str
     entity_id: int
     company_id: int | None = Field(default=None, index=True)
-    kind: str  # new_company | new_person | changed | gone | merged
+    # changed | gone | merged.  New companies and people need no event: first_seen says when.
+    kind: str
     field: str | None = None
     old_value: str | None = Field(default=None, sa_column=Column(Text))
     new_value: str | None = Field(default=None, sa_column=Column(Text))

@@ -85,6 +85,8 @@ class CompanyRecord:
     social: dict[str, str] = field(default_factory=dict)
     technologies: list[str] = field(default_factory=list)
     people: list[PersonRecord] = field(default_factory=list)
+    #: Free-text notes of the source: kept as observations only (no column of their own).
+    notes: list[str] = field(default_factory=list)
     #: The company part shared with the record this one was copied from (``copy``): records
     #: with the same ``shared`` dict carry the same company values, merged once per batch.
     shared: dict[str, Any] | None = field(default=None, repr=False, compare=False)
@@ -99,7 +101,7 @@ class CompanyRecord:
         new.source, new.locator = self.source, locator
         new.phones, new.technologies = list(self.phones), list(self.technologies)
         new.registry_ids, new.social = dict(self.registry_ids), dict(self.social)
-        new.emails, new.people = [], []
+        new.emails, new.people, new.notes = [], [], []
         return new
 
     def scalar_values(self) -> dict[str, Any]:

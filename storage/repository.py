@@ -18,7 +18,7 @@ few hundred statements, not a few million.
 
 from __future__ import annotations
 
-import hashlib
+from hashlib import blake2b
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -61,7 +61,9 @@ _IN_CHUNK = 900  # values per IN (...) list: well under SQLite's and PostgreSQL'
 
 
 def value_hash(value: str) -> str:
-    return hashlib.sha1(value.encode("utf-8")).hexdigest()[:16]
+    """16 hex digits of BLAKE2b: the index key of a value (values may be longer than an
+    index entry may be)."""
+    return blake2b(value.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def _text(value: Any) -> str:
@@ -402,8 +404,6 @@ class _Batch:
             for (cid, s), rid in zip(new, ids, strict=True):
                 real[cid] = rid
                 s.row["id"] = rid
-                self.events.append(_event("company", rid, rid, "new_company", None, None,
-                                          s.row.get("name"), self.run_id, self.now))
             self.result.companies_new += len(new)
         diffs = {cid: s.changes(_COMPANY_WRITABLE) for cid, s in self.companies.items()}
         changed = [s for cid, s in self.companies.items() if diffs[cid]]
@@ -501,6 +501,9 @@ def upsert_batch(conn: Connection, records: Sequence[CompanyRecord], *,
         if (cid, id(values)) not in observed:
             observed.add((cid, id(values)))
             _company_observations(batch.obs, cid, record, values)
+        elif record.notes:
+            for note in record.notes:
+                batch.obs.add("company", cid, "notes", note, record.source, record.locator)
     people = _People(batch)
     people.load(kept, company_ids)
     person_ids = [[people.resolve(p, cid, r) for p in r.people]
@@ -536,6 +539,8 @@ def _company_observations(obs: _Observations, cid: int, r: CompanyRecord,
         obs.add("company", cid, f"social.{k}", v, src, loc)
     for k, v in r.registry_ids.items():
         obs.add("company", cid, f"registry_ids.{k}", v, src, loc)
+    for note in r.notes:
+        obs.add("company", cid, "notes", note, src, loc)
 
 
 def _person_observations(obs: _Observations, pid: int, p: PersonRecord,
@@ -618,8 +623,6 @@ class _People:
             for (pid, s), rid in zip(new, ids, strict=True):
                 real[pid] = rid
                 s.row["id"] = rid
-                b.events.append(_event("person", rid, s.row["company_id"], "new_person", None,
-                                       None, s.row.get("full_name"), b.run_id, b.now))
             b.result.people_new += len(new)
         diffs = {pid: s.changes(_PERSON_WRITABLE) for pid, s in self.people.items()}
         changed = [s for pid, s in self.people.items() if diffs[pid]]

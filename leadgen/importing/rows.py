@@ -93,6 +93,7 @@ class RowMapper:
             problems.append(Problem(where, reason))
 
         person = self._person(values, region, warn)
+        rec.notes = list(values.get("notes", ()))
         for name in ("email", "company_email", "person_email"):
             for raw in values.get(name, ()):
                 for piece in split_emails(raw):

@@ -212,3 +212,15 @@ def test_forgotten_email_is_not_imported_again(db_url, tmp_path):
     assert json.loads(r.stdout)["suppressed"] == 1
     assert n(db_url, P, P.c.full_name.contains("Петрова")) == 0
     assert n(db_url, O, O.c.value.contains("petrova")) == 0
+
+
+def test_notes_are_kept_and_unknown_columns_reported(db_url, tmp_path):
+    f = tmp_path / "notes.csv"
+    f.write_text("Компания;Сайт;Примечание;Любимый цвет\n"
+                 "ООО Ромашка;romashka.ru;звонить после 15:00;синий\n", encoding="utf-8")
+    r = run(db_url, "import", str(f), "--json")
+    assert r.exit_code == 0
+    assert json.loads(r.stdout)["ignored_columns"] == ["Любимый цвет"]
+    assert n(db_url, O, O.c.field == "notes", O.c.value == "звонить после 15:00") == 1
+    r = run(db_url, "import", str(f))
+    assert "Любимый цвет" in r.stderr and "--map" in r.stderr

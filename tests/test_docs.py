@@ -1,0 +1,30 @@
+"""The documentation names what the code does: import fields, export columns, commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from leadgen.importing.columns import CANONICAL_FIELDS
+from storage.exports import COMPANY_COLUMNS, CONTACT_COLUMNS, TIME_COLUMNS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_import_field_is_documented():
+    text = (ROOT / "docs" / "import.md").read_text(encoding="utf-8")
+    assert [f for f in CANONICAL_FIELDS if f"`{f}`" not in text] == []
+
+
+def test_every_export_column_is_documented():
+    text = (ROOT / "docs" / "export.md").read_text(encoding="utf-8")
+    columns = [c for c, _ in (*COMPANY_COLUMNS, *CONTACT_COLUMNS, *TIME_COLUMNS)]
+    assert [c for c in columns if f"`{c}`" not in text] == []
+
+
+def test_readme_starts_with_the_two_commands_and_lists_every_command():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    head = text[:text.index("## ")]
+    assert "make demo" in head and "make test" in head
+    for command in ("leadgen import", "leadgen list", "leadgen export", "leadgen forget",
+                    "leadgen db upgrade"):
+        assert command in text, command
