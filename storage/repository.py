@@ -18,11 +18,11 @@ few hundred statements, not a few million.
 
 from __future__ import annotations
 
-from hashlib import blake2b
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from hashlib import blake2b
 from typing import Any
 
 from sqlalchemy import Connection, func, select, text
