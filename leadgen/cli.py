@@ -7,6 +7,7 @@ Heavy libraries (SQLAlchemy, openpyxl, phonenumbers …) are imported inside the
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,7 +30,8 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-out = Console(soft_wrap=True)
+# A pipe or a file has no width of its own: give tables room instead of Rich's 80 columns.
+out = Console() if sys.stdout.isatty() else Console(width=int(os.environ.get("COLUMNS", 160)))
 err = Console(stderr=True, soft_wrap=True)
 _state: dict[str, Any] = {"database_url": None}
 
@@ -230,26 +232,31 @@ def _print_companies(rows: list[dict[str, Any]], offset: int) -> None:
     if not rows:
         err.print("no companies match" if offset == 0 else "no more companies")
         return
-    t = Table(show_lines=False, header_style="bold", expand=False)
-    for col, kw in (("#", {"justify": "right"}), ("Company", {"max_width": 34}),
-                    ("Domain", {}), ("City", {}), ("Status", {}), ("Phone", {}),
-                    ("People", {"justify": "right"}), ("Best contact", {"max_width": 36}),
-                    ("Email", {})):
-        t.add_column(col, overflow="fold", **kw)
+    t = Table(header_style="bold", expand=False, show_lines=True)
+    t.add_column("#", justify="right", style="dim")
+    t.add_column("Company", max_width=36)
+    t.add_column("City", max_width=18)
+    t.add_column("Status")
+    t.add_column("Phone", no_wrap=True)
+    t.add_column("People", justify="right")
+    t.add_column("Best contact", max_width=44)
     for c in rows:
         p = c["contact"]
-        who = ""
+        company = c["name"] + (f"\n[dim]{c['domain']}[/]" if c["domain"] else "")
         email = (c["company_emails"] or [""])[0]
+        who = ""
         if p:
-            who = p["full_name"] + (f" — {p['title']}" if p["title"] else "")
-            if p["is_decision_maker"]:
-                who = "★ " + who
+            who = ("★ " if p["is_decision_maker"] else "") + p["full_name"]
+            if p["title"]:
+                who += f"\n[dim]{p['title']}[/]"
             if p["emails"]:
                 email = p["emails"][0]["address"]
+        if email:
+            who += ("\n" if who else "") + f"[cyan]{email}[/]"
         people = f"{c['people_count']}" + (f" ({c['decision_makers']}★)"
                                            if c["decision_makers"] else "")
-        t.add_row(str(c["id"]), c["name"], c["domain"] or "", c["city"] or "", c["status"],
-                  (c["phones"] or [""])[0], people, who, email)
+        t.add_row(str(c["id"]), company, c["city"] or "", c["status"],
+                  (c["phones"] or [""])[0], people, who)
     out.print(t)
     err.print(f"{len(rows)} companies shown (from {offset + 1}); ★ = decision maker",
               highlight=False)
@@ -373,3 +380,12 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted; work done so far is kept (runs are idempotent, start it again)")
         sys.exit(130)
+    except Exception as exc:
+        if not type(exc).__module__.startswith(("sqlalchemy", "alembic", "psycopg", "sqlite3")):
+            raise
+        # The database, not the input: say which and what, without a wall of traceback.
+        cause = getattr(exc, "orig", None) or exc
+        err.print(f"[bold red]database error[/] ({type(cause).__name__}): "
+                  f"{str(cause).splitlines()[0]}", highlight=False)
+        err.print("check --database-url / LEADGEN_DATABASE_URL, or run `leadgen db upgrade`")
+        sys.exit(1)
