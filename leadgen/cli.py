@@ -188,7 +188,7 @@ def list_cmd(
     has_decision_maker: HasDmOpt = None,
     limit: Annotated[int, typer.Option(help="How many companies to show.")] = 50,
     offset: Annotated[int, typer.Option(help="Skip this many first.")] = 0,
-    sort: Annotated[str, typer.Option(help="name, newest, employees or last_seen.")] = "name",
+    sort: Annotated[str, typer.Option(help="name, newest or employees.")] = "name",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """List prospects with their best contact (decision makers and verified emails first)."""

@@ -35,14 +35,13 @@ class Company(SQLModel, table=True):
     __tablename__ = "companies"
     # Each list filter leads an index that continues with the default sort (name_key), so a page
     # reads its 50 entries instead of sorting every match (bench/bench_list.py: country RU on 1M
-    # companies 884 ms -> 6 ms); (city_key, last_seen) serves "what changed in this city".
+    # companies 884 ms -> 6 ms).  No index on last_seen: every sighting moves it, and an index
+    # there would be rewritten for every company of every import.
     __table_args__ = (Index("ix_companies_country_city_name", "country", "city_key", "name_key"),
                       Index("ix_companies_city_name", "city_key", "name_key"),
                       Index("ix_companies_country_name", "country", "name_key"),
                       Index("ix_companies_status_name", "status", "name_key"),
-                      Index("ix_companies_industry_name", "industry_key", "name_key"),
-                      Index("ix_companies_last_seen", "last_seen"),
-                      Index("ix_companies_city_last_seen", "city_key", "last_seen"))
+                      Index("ix_companies_industry_name", "industry_key", "name_key"))
 
     id: int | None = Field(default=None, primary_key=True)
     name: str

@@ -28,7 +28,7 @@ SENIORITY_ORDER = ("owner", "founder", "c_suite", "partner", "vp", "head", "dire
                    "senior", "entry", "intern", "unknown")
 _SENIORITY_RANK = {s: i for i, s in enumerate(SENIORITY_ORDER)}
 _EMAIL_RANK = {"valid": 0, "risky": 1, "unverified": 2, "unknown": 2, "invalid": 9}
-SORTS = ("name", "newest", "employees", "last_seen")
+SORTS = ("name", "newest", "employees")
 
 
 @dataclass(slots=True)
@@ -93,7 +93,6 @@ def _order(sort: str) -> list[Any]:
         "name": [_C.c.name_key, _C.c.id],
         "newest": [_C.c.id.desc()],
         "employees": [_C.c.employees.desc().nulls_last(), _C.c.id],
-        "last_seen": [_C.c.last_seen.desc(), _C.c.id],
     }[sort]
 
 

@@ -55,13 +55,11 @@ def upgrade() -> None:
     sa.UniqueConstraint('vat')
     )
     with op.batch_alter_table('companies', schema=None) as batch_op:
-        batch_op.create_index('ix_companies_city_last_seen', ['city_key', 'last_seen'], unique=False)
         batch_op.create_index('ix_companies_city_name', ['city_key', 'name_key'], unique=False)
         batch_op.create_index('ix_companies_country_city_name', ['country', 'city_key', 'name_key'], unique=False)
         batch_op.create_index('ix_companies_country_name', ['country', 'name_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_companies_employees'), ['employees'], unique=False)
         batch_op.create_index('ix_companies_industry_name', ['industry_key', 'name_key'], unique=False)
-        batch_op.create_index('ix_companies_last_seen', ['last_seen'], unique=False)
         batch_op.create_index(batch_op.f('ix_companies_name_key'), ['name_key'], unique=False)
         batch_op.create_index('ix_companies_status_name', ['status', 'name_key'], unique=False)
 
@@ -264,13 +262,11 @@ def downgrade() -> None:
     with op.batch_alter_table('companies', schema=None) as batch_op:
         batch_op.drop_index('ix_companies_status_name')
         batch_op.drop_index(batch_op.f('ix_companies_name_key'))
-        batch_op.drop_index('ix_companies_last_seen')
         batch_op.drop_index('ix_companies_industry_name')
         batch_op.drop_index(batch_op.f('ix_companies_employees'))
         batch_op.drop_index('ix_companies_country_name')
         batch_op.drop_index('ix_companies_country_city_name')
         batch_op.drop_index('ix_companies_city_name')
-        batch_op.drop_index('ix_companies_city_last_seen')
 
     op.drop_table('companies')
 
