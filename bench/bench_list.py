@@ -49,7 +49,7 @@ RUNS = 7
 CHUNK = 20_000
 SEED = 20240611
 #: Bump when the generated data changes; stored in ``PRAGMA user_version`` of the bench database.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 
 # -- data -------------------------------------------------------------------------------------
 RU_CITIES = """Москва Санкт-Петербург Новосибирск Екатеринбург Казань Нижний_Новгород Челябинск

@@ -41,7 +41,8 @@ class Company(SQLModel, table=True):
                       Index("ix_companies_city_name", "city_key", "name_key"),
                       Index("ix_companies_country_name", "country", "name_key"),
                       Index("ix_companies_status_name", "status", "name_key"),
-                      Index("ix_companies_industry_name", "industry_key", "name_key"))
+                      Index("ix_companies_industry_name", "industry_key", "name_key"),
+                      Index("ix_companies_country_employees", "country", "employees"))
 
     id: int | None = Field(default=None, primary_key=True)
     name: str

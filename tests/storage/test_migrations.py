@@ -19,6 +19,7 @@ def test_first_use_creates_every_table_at_head(db_url):
     engine = make_engine(db_url)
     assert TABLES <= set(inspect(engine).get_table_names())
     assert current_revision(engine) == head_revision()
+    assert current_revision(make_engine(db_url, migrate=False)) == head_revision()
     ensure_schema(engine)  # a second time is a no-op
     assert upgrade(engine) == (head_revision(), head_revision())
 
@@ -38,3 +39,9 @@ def test_sqlite_settings(sqlite_url):
                   for name in ("journal_mode", "busy_timeout", "foreign_keys", "secure_delete")}
     assert pragma == {"journal_mode": "wal", "busy_timeout": 30000, "foreign_keys": 1,
                       "secure_delete": 1}
+
+
+def test_head_constant_matches_the_migration_scripts():
+    from storage.migrate import HEAD
+
+    assert HEAD == head_revision()

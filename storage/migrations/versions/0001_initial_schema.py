@@ -57,6 +57,7 @@ def upgrade() -> None:
     with op.batch_alter_table('companies', schema=None) as batch_op:
         batch_op.create_index('ix_companies_city_name', ['city_key', 'name_key'], unique=False)
         batch_op.create_index('ix_companies_country_city_name', ['country', 'city_key', 'name_key'], unique=False)
+        batch_op.create_index('ix_companies_country_employees', ['country', 'employees'], unique=False)
         batch_op.create_index('ix_companies_country_name', ['country', 'name_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_companies_employees'), ['employees'], unique=False)
         batch_op.create_index('ix_companies_industry_name', ['industry_key', 'name_key'], unique=False)
@@ -265,6 +266,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_companies_industry_name')
         batch_op.drop_index(batch_op.f('ix_companies_employees'))
         batch_op.drop_index('ix_companies_country_name')
+        batch_op.drop_index('ix_companies_country_employees')
         batch_op.drop_index('ix_companies_country_city_name')
         batch_op.drop_index('ix_companies_city_name')
 
