@@ -42,7 +42,9 @@ class Company(SQLModel, table=True):
                       Index("ix_companies_country_name", "country", "name_key"),
                       Index("ix_companies_status_name", "status", "name_key"),
                       Index("ix_companies_industry_name", "industry_key", "name_key"),
-                      Index("ix_companies_country_employees", "country", "employees"))
+                      Index("ix_companies_country_employees", "country", "employees"),
+                      # (country, rowid): newest first within a country without a sort.
+                      Index("ix_companies_country", "country"))
 
     id: int | None = Field(default=None, primary_key=True)
     name: str

@@ -56,6 +56,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('companies', schema=None) as batch_op:
         batch_op.create_index('ix_companies_city_name', ['city_key', 'name_key'], unique=False)
+        batch_op.create_index('ix_companies_country', ['country'], unique=False)
         batch_op.create_index('ix_companies_country_city_name', ['country', 'city_key', 'name_key'], unique=False)
         batch_op.create_index('ix_companies_country_employees', ['country', 'employees'], unique=False)
         batch_op.create_index('ix_companies_country_name', ['country', 'name_key'], unique=False)
@@ -268,6 +269,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_companies_country_name')
         batch_op.drop_index('ix_companies_country_employees')
         batch_op.drop_index('ix_companies_country_city_name')
+        batch_op.drop_index('ix_companies_country')
         batch_op.drop_index('ix_companies_city_name')
 
     op.drop_table('companies')
