@@ -17,7 +17,7 @@ from sqlalchemy import Engine, insert
 from storage.clock import utcnow
 from storage.files import open_writer
 from storage.models import ExportLog
-from storage.queries import ProspectFilter, count_companies, iter_companies
+from storage.queries import ProspectFilter, count_companies, iter_export_companies
 
 FORMATS = ("csv", "xlsx", "jsonl")
 
@@ -69,45 +69,25 @@ def columns(contacts: bool) -> list[str]:
     return [c for c, _ in (*COMPANY_COLUMNS, *CONTACT_COLUMNS, *TIME_COLUMNS)]
 
 
-def _company_cells(c: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "company_id": c["id"], "company": c["name"], "legal_form": c["legal_form"],
-        "domain": c["domain"], "website": c["website"], "country": c["country"],
-        "region": c["region"], "city": c["city"], "address": c["address"],
-        "postal_code": c["postal_code"], "phones": c["phones"] or [],
-        "emails": c["company_emails"], "industry": c["industry"], "employees": c["employees"],
-        "revenue": c["revenue"], "inn": c["inn"], "ogrn": c["ogrn"], "kpp": c["kpp"],
-        "vat": c["vat"], "status": c["status"], "people": c["people_count"],
-        "decision_makers": c["decision_makers"],
-        "first_seen": c["first_seen"].isoformat() if c["first_seen"] else None,
-        "last_seen": c["last_seen"].isoformat() if c["last_seen"] else None,
-    }
+_NO_CONTACT = [None] * len(CONTACT_COLUMNS)
 
 
-def _contact_cells(p: dict[str, Any] | None) -> dict[str, Any]:
-    if p is None:
-        return {c: None for c, _ in CONTACT_COLUMNS}
-    email = p["emails"][0] if p["emails"] else None
-    return {
-        "contact_id": p["id"], "contact_name": p["full_name"],
-        "contact_first_name": p["first_name"], "contact_middle_name": p["middle_name"],
-        "contact_last_name": p["last_name"], "contact_title": p["title"],
-        "contact_seniority": p["seniority"], "contact_department": p["department"],
-        "contact_decision_maker": bool(p["is_decision_maker"]),
-        "contact_email": email["address"] if email else None,
-        "contact_email_status": email["status"] if email else None,
-        "contact_phones": p["phones"] or [],
-    }
-
-
-def export_rows(conn, flt: ProspectFilter, *, contacts: bool) -> Iterator[dict[str, Any]]:
-    for c in iter_companies(conn, flt):
-        base = _company_cells(c)
+def export_rows(conn, flt: ProspectFilter, *, contacts: bool) -> Iterator[list[Any]]:
+    """Rows as lists in ``columns()`` order: one per company with its best contact, or (with
+    ``contacts``) one per current person; ``contact_rank`` decides the best/the order."""
+    for c in iter_export_companies(conn, flt, all_people=contacts):
+        (cid, name, legal_form, domain, website, country, region, city, address, postal_code,
+         phones, industry, employees, revenue, inn, ogrn, kpp, vat, status, first_seen,
+         last_seen) = c.row
+        head = [cid, name, legal_form, domain, website, country, region, city, address,
+                postal_code, phones, c.emails, industry, employees, revenue, inn, ogrn, kpp, vat,
+                status, c.people, c.decision_makers]
+        tail = [first_seen, last_seen]
         if not contacts:
-            yield {**base, **_contact_cells(c["contact"])}
+            yield head + (c.contacts[0] if c.contacts else _NO_CONTACT) + tail
             continue
-        for p in c["people"]:
-            yield {**base, **_contact_cells(p)}
+        for contact in c.contacts:  # EXPORT_CONTACT_FIELDS: the CONTACT_COLUMNS order
+            yield head + contact + tail
 
 
 @dataclass(slots=True)
@@ -131,8 +111,8 @@ def export(engine: Engine, path: str | Path, *, fmt: str, flt: ProspectFilter,
             last_company = None
             for row in export_rows(conn, flt, contacts=contacts):
                 out.write(row)
-                if progress and row["company_id"] != last_company:
-                    last_company = row["company_id"]
+                if progress and row[0] != last_company:
+                    last_company = row[0]
                     done += 1
                     if done % 1000 == 0 or done == total:
                         progress(done, total)

@@ -684,6 +684,16 @@ def _plain_text(value: Any) -> str:
     return str(value)
 
 
+def _csv_text(value: Any) -> str:
+    """A cell that is not str, int or None as CSV text (``_plain_text``, protected)."""
+    if type(value) is list:
+        if not value:
+            return ""
+        if all(type(v) is str for v in value):
+            return protect_formula("; ".join([v for v in value if v]))
+    return protect_formula(_plain_text(value))
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime | date | time):
         return value.isoformat()
@@ -708,6 +718,7 @@ class TableWriter:
         self.headers = list(headers)
         self.count = 0
         self._index = {h: i for i, h in enumerate(self.headers)}
+        self._width = len(self.headers)
         if len(self._index) != len(self.headers):
             raise ValueError("duplicate header names")
         fd, tmp = tempfile.mkstemp(
@@ -718,7 +729,10 @@ class TableWriter:
         self._closed = False
 
     def write(self, row: dict[str, Any] | Sequence[Any]) -> None:
-        self._write(self._ordered(row))
+        if type(row) is list and len(row) == self._width:  # fast path: a full row in order
+            self._write(row)
+        else:
+            self._write(self._ordered(row))
         self.count += 1
 
     def write_many(self, rows: Iterable[dict[str, Any] | Sequence[Any]]) -> None:
@@ -801,11 +815,14 @@ class _CsvWriter(TableWriter):
         self._csv.writerow([protect_formula(h) for h in self.headers])
 
     def _write(self, values: list[Any]) -> None:
+        # csv writes None as "" and an int as str(int) (never formula-like); text is checked
+        # for a formula's first character before calling protect_formula.
+        fc = _FORMULA_CHARS
         self._csv.writerow(
             [
-                protect_formula(v)
-                if type(v) is str
-                else ("" if v is None else protect_formula(_plain_text(v)))
+                (protect_formula(v) if v[:1] in fc else v)
+                if (kind := type(v)) is str
+                else (v if kind is int or v is None else _csv_text(v))
                 for v in values
             ]
         )
@@ -987,10 +1004,11 @@ class _JsonlWriter(TableWriter):
     def __init__(self, path: str | os.PathLike[str], headers: Sequence[str]) -> None:
         super().__init__(path, headers)
         self._fh = open(self._tmp, "w", encoding="utf-8", newline="\n")
+        # json.dumps with options builds an encoder per call; one encoder writes the same text.
+        self._encode = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
 
     def _write(self, values: list[Any]) -> None:
-        obj = dict(zip(self.headers, values, strict=True))
-        self._fh.write(json.dumps(obj, ensure_ascii=False, default=_json_default) + "\n")
+        self._fh.write(self._encode(dict(zip(self.headers, values, strict=True))) + "\n")
 
     def _finish(self) -> None:
         self._fh.close()

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, select
+from sqlalchemy import Connection, Integer, and_, bindparam, exists, func, select
 
 from storage.keys import city_key, text_key
 from storage.models import Company, Email, Person
@@ -194,3 +194,224 @@ def iter_companies(conn: Connection, flt: ProspectFilter, *,
         _attach_contacts(conn, rows)
         yield from rows
         last = rows[-1]["id"]
+
+
+# -- export: plain tuples through the driver ---------------------------------------------------
+
+#: Company columns of an export, in ``ExportCompany.row`` order.
+EXPORT_COMPANY_COLUMNS = ("id", "name", "legal_form", "domain", "website", "country", "region",
+                          "city", "address", "postal_code", "phones", "industry", "employees",
+                          "revenue", "inn", "ogrn", "kpp", "vat", "status", "first_seen",
+                          "last_seen")
+#: Fields of an export contact: the person's, then the best email's address and status.
+EXPORT_CONTACT_FIELDS = ("id", "full_name", "first_name", "middle_name", "last_name", "title",
+                         "seniority", "department", "is_decision_maker", "email", "email_status",
+                         "phones")
+EXPORT_PERSON_COLUMNS = ("id", "company_id", "is_decision_maker", "seniority", "full_name",
+                         "first_name", "middle_name", "last_name", "title", "department",
+                         "phones")
+#: What ranking needs: a one-row-per-company export reads the rest for the best person only.
+_RANK_PERSON_COLUMNS = EXPORT_PERSON_COLUMNS[:4]
+_EXPORT_EMAIL_COLUMNS = ("id", "address", "status", "person_id", "company_id")
+_NO_SENIORITY = len(SENIORITY_ORDER)
+_PHONES_IDX = EXPORT_COMPANY_COLUMNS.index("phones")
+_FIRST_SEEN_IDX = EXPORT_COMPANY_COLUMNS.index("first_seen")
+
+
+@dataclass(slots=True)
+class ExportCompany:
+    """One company of an export.
+
+    ``row``: the ``EXPORT_COMPANY_COLUMNS`` values, phones as a list, first/last seen as ISO
+    8601 text; ``contacts``: its current people best first (``contact_rank`` order; only the
+    best one unless ``all_people``), each a list in ``EXPORT_CONTACT_FIELDS`` order;
+    ``emails``: its generic (person-less) email addresses by id; ``people`` and
+    ``decision_makers``: how many current people and decision makers it has.
+    """
+
+    row: list[Any]
+    contacts: list[list[Any]]
+    emails: list[str]
+    people: int
+    decision_makers: int
+
+
+def _json_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, str):  # PostgreSQL: already decoded
+        return value
+    if value == "[]":
+        return []
+    return json.loads(value)
+
+
+def _time_text(conn: Connection) -> Any:
+    """raw driver value -> ISO 8601 text, exactly as ``DateTime`` result processing then
+    ``isoformat()`` gives it (SQLite returns text, PostgreSQL datetimes); memoized, since an
+    import stamps thousands of rows with the same time."""
+    dialect = conn.dialect
+    process = _C.c.first_seen.type.dialect_impl(dialect).result_processor(dialect, None)
+    cache: dict[Any, str | None] = {None: None}
+
+    def text(value: Any) -> str | None:
+        try:
+            return cache[value]
+        except KeyError:
+            pass
+        parsed = process(value) if process is not None and isinstance(value, str) else value
+        out = cache[value] = parsed.isoformat() if parsed is not None else None
+        return out
+
+    return text
+
+
+def _page_query(conn: Connection, flt: ProspectFilter, page: int) -> Any:
+    """The filtered company page as driver SQL, compiled once: ``run(after_id)`` -> rows."""
+    cols = [_C.c[name] for name in EXPORT_COMPANY_COLUMNS]
+    q = (select(*cols).where(_C.c.id > bindparam("lg_after", type_=Integer), *flt.clauses())
+         .order_by(_C.c.id).limit(page))
+    compiled = q.compile(dialect=conn.dialect)
+    sql = str(compiled)
+    positions = compiled.positiontup if compiled.positional else None
+
+    def run(after: int) -> list[tuple[Any, ...]]:
+        params = compiled.construct_params({"lg_after": after})
+        args: Any = tuple(params[k] for k in positions) if positions is not None else params
+        return _fetch(conn, sql, args)
+
+    return run
+
+
+def _fetch(conn: Connection, sql: str, args: Any) -> list[tuple[Any, ...]]:
+    """Plain tuples from a DB-API cursor: SQLAlchemy's Row objects cost more than the query
+    for the 300k people of a 100k-company export.  The transaction is begun as
+    ``conn.execute`` would (autobegin), so every page reads the same snapshot."""
+    if not conn.in_transaction():
+        conn.begin()
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql, args)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _children(conn: Connection, table: str, columns: tuple[str, ...], where: str,
+              ids: list[int], *, key: str = "company_id", spread: int = 4,
+              ) -> list[tuple[Any, ...]]:
+    """Rows (tuples in ``columns`` order) whose ``key`` is one of ``ids`` (ascending).  Dense
+    ids (an unfiltered export's page: ``max - min < spread * len``) are read as one range,
+    others with IN lists."""
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    cols = ", ".join(columns)
+    lo, hi = ids[0], ids[-1]
+    if hi - lo < spread * len(ids):
+        sql = f"SELECT {cols} FROM {table} WHERE {where} AND {key} BETWEEN {mark} AND {mark}"
+        rows = _fetch(conn, sql, (lo, hi))
+        if hi - lo + 1 == len(ids):  # every id in the range is wanted
+            return rows
+        wanted = set(ids)
+        at = columns.index(key)
+        return [r for r in rows if r[at] in wanted]
+    out: list[tuple[Any, ...]] = []
+    for start in range(0, len(ids), 900):
+        part = ids[start:start + 900]
+        sql = (f"SELECT {cols} FROM {table} WHERE {where} "
+               f"AND {key} IN ({', '.join([mark] * len(part))})")
+        out.extend(_fetch(conn, sql, tuple(part)))
+    return out
+
+
+def iter_export_companies(conn: Connection, flt: ProspectFilter, *, all_people: bool = False,
+                          page: int = 5_000) -> Iterator[ExportCompany]:
+    """Every matching company in id order with its best contact (``contact_rank``), or all its
+    people ranked, and its generic emails: what ``iter_companies`` gives, as plain lists for
+    the export writers.
+
+    Only the exported columns are read, through the driver: the page query is compiled once,
+    people and emails come as tuples, and only a person's best email is kept."""
+    run = _page_query(conn, flt, page)
+    time_text = _time_text(conn)
+    email_rank = _EMAIL_RANK
+    seniority_rank = _SENIORITY_RANK
+    no_seniority = _NO_SENIORITY
+    last = 0
+    while True:
+        companies = run(last)
+        if not companies:
+            return
+        last = companies[-1][0]
+        ids = [c[0] for c in companies]
+        people: dict[int, list[tuple[Any, ...]]] = {}
+        rows = _children(conn, "people",
+                         EXPORT_PERSON_COLUMNS if all_people else _RANK_PERSON_COLUMNS,
+                         "gone_at IS NULL", ids)
+        for p in rows:
+            ps = people.get(p[1])
+            if ps is None:
+                people[p[1]] = [p]
+            else:
+                ps.append(p)
+        persons = {p[0] for p in rows}
+        del rows
+        # person id -> (rank, id, address, status) of the person's best email
+        best: dict[int, tuple[int, int, str, str]] = {}
+        generic: dict[int, list[tuple[int, str]]] = {}
+        for eid, address, status, person_id, company_id in _children(
+                conn, "emails", _EXPORT_EMAIL_COLUMNS, "1 = 1", ids):
+            if person_id is None:
+                g = generic.get(company_id)
+                if g is None:
+                    generic[company_id] = [(eid, address)]
+                else:
+                    g.append((eid, address))
+            elif person_id in persons:
+                key = (email_rank.get(status, 5), eid, address, status)
+                old = best.get(person_id)
+                if old is None or key < old:
+                    best[person_id] = key
+
+        def rank(p: tuple[Any, ...], best: dict = best) -> tuple[int, int, int, int]:
+            b = best.get(p[0])
+            return (0 if p[2] else 1, 10 if b is None else b[0],
+                    seniority_rank.get(p[3] or "unknown", no_seniority), p[0])
+
+        def contact(p: tuple[Any, ...], best: dict = best) -> list[Any]:
+            b = best.get(p[0])
+            return [p[0], p[4], p[5], p[6], p[7], p[8], p[3], p[9], bool(p[2]),
+                    None if b is None else b[2], None if b is None else b[3], _json_list(p[10])]
+
+        if not all_people:  # the best person of each company, then only their details
+            chosen = {cid: ps[0][0] if len(ps) == 1 else min(ps, key=rank)[0]
+                      for cid, ps in people.items()}
+            details = {p[0]: p for p in _children(conn, "people", EXPORT_PERSON_COLUMNS,
+                                                   "1 = 1", sorted(chosen.values()), key="id",
+                                                   spread=1)} if chosen else {}
+        for c in companies:
+            cid = c[0]
+            row = list(c)
+            row[_PHONES_IDX] = _json_list(row[_PHONES_IDX])
+            row[_FIRST_SEEN_IDX] = time_text(row[_FIRST_SEEN_IDX])
+            row[_FIRST_SEEN_IDX + 1] = time_text(row[_FIRST_SEEN_IDX + 1])
+            ps = people.get(cid)
+            if ps is None:
+                n = dms = 0
+                contacts = []
+            else:
+                n = len(ps)
+                dms = sum([1 for p in ps if p[2]])
+                if all_people:
+                    if n > 1:
+                        ps.sort(key=rank)
+                    contacts = [contact(p) for p in ps]
+                else:
+                    contacts = [contact(details[chosen[cid]])]
+            mails = generic.get(cid)
+            if mails is None:
+                emails = []
+            else:
+                if len(mails) > 1:
+                    mails.sort()
+                emails = [a for _, a in mails]
+            yield ExportCompany(row, contacts, emails, n, dms)
