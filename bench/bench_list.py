@@ -10,7 +10,7 @@ bulk Core inserts into the schema the migrations create, and reused while its co
 generator version match.  40% of the companies have 1-5 people (30% of those a decision maker),
 about half of the people an email, 5% of the companies a role address.  60% RU over ~200 cities
 (Москва 15% of all companies), 20% DE, 20% US/GB; statuses 95/4/1% new/current/former.  The
-planner statistics are refreshed at the end (``storage.db.refresh_statistics``), as every
+planner statistics are refreshed at the end (``storage.db.finish_bulk_write``), as every
 import does.
 
 Each filter combination calls ``storage.queries.list_companies`` (limit 50) on one warm
@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event, func, select, text  # noqa: E402
 
 from storage.clock import utcnow  # noqa: E402
-from storage.db import make_engine, refresh_statistics  # noqa: E402
+from storage.db import make_engine, finish_bulk_write  # noqa: E402
 from storage.keys import city_key, text_key  # noqa: E402
 from storage.models import Company, Email, Person  # noqa: E402
 from storage.queries import ProspectFilter, list_companies  # noqa: E402
@@ -359,7 +359,7 @@ def build(db: Path, n: int) -> dict[str, float]:
                 conn.exec_driver_sql(sql)
         raw.execute(f"PRAGMA user_version={GENERATOR_VERSION}")
         raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    refresh_statistics(engine)
+    finish_bulk_write(engine)
     engine.dispose()
     for suffix in ("-wal", "-shm"):
         Path(str(tmp) + suffix).unlink(missing_ok=True)

@@ -349,13 +349,13 @@ def forget_cmd(
 def db_upgrade() -> None:
     """Create the tables or upgrade them to the latest schema revision."""
     from leadgen.config import load_config
-    from storage.db import make_engine, refresh_statistics
+    from storage.db import make_engine, finish_bulk_write
     from storage.migrate import upgrade
 
     engine = make_engine(load_config(database_url=_state["database_url"]).database_url,
                          migrate=False)
     before, after = upgrade(engine)
-    refresh_statistics(engine)
+    finish_bulk_write(engine)
     if before == after:
         err.print(f"database is up to date (revision {after})")
     else:

@@ -20,6 +20,11 @@ DEFAULT_DATABASE_URL = "sqlite:///leadgen.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 #: Page cache per connection: big indexes (observations, emails) stay in memory during imports.
 SQLITE_CACHE_KIB = 131_072
+#: WAL pages before an automatic checkpoint: SQLite's default (4 MB) for ordinary work; write
+#: batches raise it (~400 MB) so a bulk import does not copy the same index pages into the
+#: database file at every commit, and checkpoint once at the end (``finish_bulk_write``).
+SQLITE_AUTOCHECKPOINT_PAGES = 1_000
+SQLITE_BULK_AUTOCHECKPOINT_PAGES = 100_000
 
 
 def database_url(url: str | None = None) -> str:
@@ -47,9 +52,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cur.execute("PRAGMA temp_store=MEMORY")
-    # Checkpoint every ~40 MB of WAL instead of 4 MB: bulk writes commit in batches and would
-    # otherwise pay a checkpoint (and its fsync) at nearly every commit.
-    cur.execute("PRAGMA wal_autocheckpoint=10000")
+    cur.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT_PAGES}")
     cur.close()
 
 
@@ -85,9 +88,18 @@ def is_sqlite(engine: Engine) -> bool:
 
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A transaction that will write: on SQLite it holds the write lock from its first read."""
-    with engine.connect().execution_options(leadgen_write=True) as conn, conn.begin():
-        yield conn
+    """A transaction that will write: on SQLite it holds the write lock from its first read,
+    and leaves checkpoints to ``finish_bulk_write``."""
+    with engine.connect().execution_options(leadgen_write=True) as conn:
+        raw = conn.connection.driver_connection if is_sqlite(engine) else None
+        if raw is not None:  # outside SQLAlchemy's transaction, on the driver itself
+            raw.execute(f"PRAGMA wal_autocheckpoint={SQLITE_BULK_AUTOCHECKPOINT_PAGES}")
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            if raw is not None:
+                raw.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT_PAGES}")
 
 
 @contextmanager
@@ -105,17 +117,19 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
-def refresh_statistics(engine: Engine) -> None:
-    """Update the query planner's statistics after a bulk write.
+def finish_bulk_write(engine: Engine) -> None:
+    """After a bulk write: update the query planner's statistics, and on SQLite move the WAL
+    into the database file.
 
-    Without them SQLite picks the wrong index for filtered, sorted lists once a table is large
-    (bench/bench_list.py).  ``analysis_limit`` samples each index, so this stays fast at a
-    million rows.
+    Without statistics SQLite picks the wrong index for filtered, sorted lists once a table is
+    large (bench/bench_list.py).  ``analysis_limit`` samples each index, so this stays fast at
+    a million rows.
     """
     with engine.connect() as conn:
         if is_sqlite(engine):
             raw = conn.connection.driver_connection
             raw.execute("PRAGMA analysis_limit=1000")
             raw.execute("ANALYZE")
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         else:
             conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")

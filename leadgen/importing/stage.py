@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from leadgen.importing.columns import ColumnMapping, resolve_columns
 from leadgen.importing.rows import ROW_FIELDS, MappedRow, RowMapper
-from storage.db import refresh_statistics, write_transaction
+from storage.db import finish_bulk_write, write_transaction
 from storage.files import FileReadError, Row, Table, open_writer, read_table
 from storage.records import BatchResult, Problem
 from storage.repository import upsert_batch
@@ -149,7 +149,7 @@ def import_file(
     if rejects:
         summary.rejects_path = str(_write_rejects(rejects_path or _default_rejects(path),
                                                   table.headers, rejects))
-    refresh_statistics(engine)
+    finish_bulk_write(engine)
     summary.seconds = time.perf_counter() - started
     finish_run(engine, run_id, status="partial" if rejects else "ok", counts=_counts(summary),
                problems=[p.as_dict() for p in summary.problems])
