@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event, func, select, text  # noqa: E402
 
 from storage.clock import utcnow  # noqa: E402
-from storage.db import make_engine, finish_bulk_write  # noqa: E402
+from storage.db import finish_bulk_write, make_engine  # noqa: E402
 from storage.keys import city_key, text_key  # noqa: E402
 from storage.models import Company, Email, Person  # noqa: E402
 from storage.queries import ProspectFilter, list_companies  # noqa: E402

@@ -349,7 +349,7 @@ def forget_cmd(
 def db_upgrade() -> None:
     """Create the tables or upgrade them to the latest schema revision."""
     from leadgen.config import load_config
-    from storage.db import make_engine, finish_bulk_write
+    from storage.db import finish_bulk_write, make_engine
     from storage.migrate import upgrade
 
     engine = make_engine(load_config(database_url=_state["database_url"]).database_url,
