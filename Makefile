@@ -38,8 +38,11 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install system-deps
-	$(BIN)/python bench/run_all.py
+# Each benchmark prints its figures; docs/benchmarks.md records the latest ones.
+bench: install
+	$(BIN)/python bench/bench_import_export.py --companies 100000 --xlsx
+	$(BIN)/python bench/bench_export.py
+	$(BIN)/python bench/bench_list.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info .demo
