@@ -14,7 +14,6 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DATABASE_URL = "sqlite:///leadgen.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -100,21 +99,6 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         finally:
             if raw is not None:
                 raw.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT_PAGES}")
-
-
-@contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session that commits on success and rolls back on error."""
-    factory = sessionmaker(engine, expire_on_commit=False)
-    session = factory()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def finish_bulk_write(engine: Engine) -> None:

@@ -65,7 +65,8 @@ TIME_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def columns(contacts: bool) -> list[str]:
+def columns() -> list[str]:
+    """Export columns in order (the same for company rows and contact rows)."""
     return [c for c, _ in (*COMPANY_COLUMNS, *CONTACT_COLUMNS, *TIME_COLUMNS)]
 
 
@@ -107,7 +108,7 @@ def export(engine: Engine, path: str | Path, *, fmt: str, flt: ProspectFilter,
     with engine.connect() as conn:
         total = count_companies(conn, flt) if progress else 0
         done = 0
-        with open_writer(path, fmt, columns(contacts), excel_bom=excel) as out:
+        with open_writer(path, fmt, columns(), excel_bom=excel) as out:
             last_company = None
             for row in export_rows(conn, flt, contacts=contacts):
                 out.write(row)

@@ -52,6 +52,7 @@ import re
 import tempfile
 import unicodedata
 import zipfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -704,7 +705,7 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-class TableWriter:
+class TableWriter(ABC):
     """Write rows to a CSV, XLSX or JSONL file; use as a context manager.
 
     ``write`` takes a dict keyed by header (missing keys are written empty; unknown keys are
@@ -781,14 +782,17 @@ class TableWriter:
             raise ValueError(f"row has {len(values)} values for {len(self.headers)} headers")
         return values + [None] * (len(self.headers) - len(values))
 
+    @abstractmethod
     def _write(self, values: list[Any]) -> None:
-        raise NotImplementedError
+        """Format-specific part."""
 
+    @abstractmethod
     def _finish(self) -> None:
-        raise NotImplementedError
+        """Format-specific part."""
 
+    @abstractmethod
     def _discard(self) -> None:
-        raise NotImplementedError
+        """Format-specific part."""
 
 
 class _CsvWriter(TableWriter):
