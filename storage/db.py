@@ -1,4 +1,4 @@
-"""Engine and session factory.  No engine exists at import time; callers ask for one.
+"""Engines and write transactions.  No engine exists at import time; callers ask for one.
 
 SQLite is the default (``sqlite:///leadgen.db``): WAL journal, a busy timeout so a second
 process waits instead of failing, foreign keys on, and ``secure_delete`` so erased personal data
