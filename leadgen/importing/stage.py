@@ -33,7 +33,7 @@ from storage.repository import upsert_batch
 from storage.runs import finish_run, start_run
 from storage.suppression import load_suppressions
 
-BATCH_ROWS = 2_000
+BATCH_ROWS = 5_000
 #: Files with at least this many rows are mapped (normalized) in a worker process, MAP_AHEAD
 #: batches ahead of the batch being written.
 PARALLEL_MIN_ROWS = 10_000
