@@ -1,3 +1,7 @@
+"""``python -m leadgen``.  The guard matters: import workers may be started with spawn, which
+imports this module again in the child."""
+
 from leadgen.cli import main
 
-main()
+if __name__ == "__main__":
+    main()
