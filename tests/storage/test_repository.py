@@ -232,3 +232,23 @@ def test_match_by_inn_is_refused_when_the_domains_differ(engine):
         "ООО «Ромашка»", "romashka.ru", "7707083893", "Москва")  # untouched
     assert (b["name"], b["domain"], b["inn"]) == ("Вектор", "vektor.ru", None)
     assert any("inn 7707083893 belongs to #1" in p.reason for p in r.problems)
+
+
+def test_merge_people_moves_emails_and_sightings(engine):
+    from storage.merge import merge_people
+
+    upsert(engine, company(domain="romashka.ru", people=[
+        person("Иванов Иван", "иван иванов", emails=["ivanov@romashka.ru"], title="CEO"),
+        person("И. Иванов", "и иванов", emails=["i.ivanov@romashka.ru"], phones=["+79161234567"],
+               is_decision_maker=True)]))
+    keep, drop = rows(engine, P)
+    with engine.begin() as conn:
+        merge_people(conn, keep["id"], drop["id"], reason="same person (test)")
+    [p] = rows(engine, P)
+    assert (p["id"], p["title"], p["phones"], p["is_decision_maker"]) == (
+        keep["id"], "CEO", ["+79161234567"], True)
+    assert {e["person_id"] for e in rows(engine, E)} == {keep["id"]}
+    assert count(engine, O, O.c.entity_type == "person", O.c.entity_id == drop["id"]) == 0
+    assert count(engine, O, O.c.entity_type == "person", O.c.value == "И. Иванов") == 1
+    merged = [e for e in rows(engine, CH) if e["kind"] == "merged"]
+    assert merged[0]["old_value"] == f"#{drop['id']} И. Иванов"
