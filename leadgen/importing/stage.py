@@ -25,9 +25,10 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from leadgen.importing.columns import ColumnMapping, resolve_columns
-from leadgen.importing.rows import ROW_FIELDS, MappedRow, RowMapper
+from leadgen.importing.rows import MappedRow, RowMapper
 from storage.db import finish_bulk_write, write_transaction
 from storage.files import FileReadError, Row, Table, open_writer, read_table
+from storage.keys import city_key
 from storage.records import BatchResult, Problem
 from storage.repository import upsert_batch
 from storage.runs import finish_run, start_run
@@ -195,10 +196,10 @@ def _mapped_batches(mapper: RowMapper, batches: list[list[Row]]) -> Iterator[lis
 def company_batches(rows: list[Row], mapping: ColumnMapping, size: int) -> list[list[Row]]:
     """Rows in batches of about ``size`` in which all rows of one company travel together.
 
-    Rows are joined when they share their company columns, or their raw website, ИНН, ОГРН,
-    VAT, or name + city (folded, not yet normalized).  The batch writer then sees every row of a
-    company at once, the last row's value wins inside the batch, and importing the same file
-    again finds nothing to change even when a company's rows are far apart in the file.
+    Rows are joined when they share their raw website, ИНН, ОГРН, VAT, or name + city (folded,
+    not yet normalized).  The batch writer then sees every row of a company at once, the last
+    row's value wins inside the batch, and importing the same file again finds nothing to
+    change even when a company's rows are far apart in the file.
     """
     parent = list(range(len(rows)))
 
@@ -208,10 +209,10 @@ def company_batches(rows: list[Row], mapping: ColumnMapping, size: int) -> list[
             i = parent[i]
         return i
 
+    headers = {f: mapping.columns_for(f) for f in _KEY_FIELDS}
     first: dict[tuple, int] = {}
     for i, row in enumerate(rows):
-        values = mapping.field_values(row.values)
-        for key in _raw_keys(values):
+        for key in _raw_keys(row.values, headers):
             j = first.setdefault(key, i)
             if j != i:
                 a, b = find(i), find(j)
@@ -232,26 +233,28 @@ def company_batches(rows: list[Row], mapping: ColumnMapping, size: int) -> list[
     return batches
 
 
+_KEY_FIELDS = ("website", "domain", "inn", "ogrn", "vat", "company_name", "city")
 _FOLD = re.compile(r"^(?:https?://)?(?:www\.)?|[/\s]+$")
 _NOT_DIGIT = re.compile(r"\D")
 
 
-def _raw_keys(values: dict[str, list[str]]) -> list[tuple]:
-    keys: list[tuple] = [tuple(sorted((f, tuple(v)) for f, v in values.items()
-                                     if f not in ROW_FIELDS))]
+def _raw_keys(values: dict[str, str], headers: dict[str, list[str]]) -> list[tuple]:
+    keys: list[tuple] = []
     for name in ("website", "domain"):
-        for v in values.get(name, ()):
-            keys.append(("site", _FOLD.sub("", v.strip().casefold())))
+        for h in headers[name]:
+            if v := values.get(h):
+                keys.append(("site", _FOLD.sub("", v.strip().casefold())))
     for name in ("inn", "ogrn"):
-        for v in values.get(name, ()):
-            digits = _NOT_DIGIT.sub("", v.partition("/")[0])
-            if digits:
+        for h in headers[name]:
+            if digits := _NOT_DIGIT.sub("", (values.get(h) or "").partition("/")[0]):
                 keys.append((name, digits))
-    for v in values.get("vat", ()):
-        keys.append(("vat", v.replace(" ", "").upper()))
-    for v in values.get("company_name", ()):
-        city = (values.get("city") or [""])[0]
-        keys.append(("name", v.casefold(), city.casefold()))
+    for h in headers["vat"]:
+        if v := values.get(h):
+            keys.append(("vat", v.replace(" ", "").upper()))
+    city = next((c for h in headers["city"] if (c := values.get(h))), None)
+    for h in headers["company_name"]:
+        if v := values.get(h):
+            keys.append(("name", v.strip().casefold(), city_key(city)))
     return keys
 
 

@@ -224,3 +224,29 @@ def test_notes_are_kept_and_unknown_columns_reported(db_url, tmp_path):
     assert n(db_url, O, O.c.field == "notes", O.c.value == "звонить после 15:00") == 1
     r = run(db_url, "import", str(f))
     assert "Любимый цвет" in r.stderr and "--map" in r.stderr
+
+
+def test_rows_of_one_company_far_apart_reimport_without_changes(db_url, tmp_path, monkeypatch):
+    import leadgen.importing.stage as stage
+
+    monkeypatch.setattr(stage, "BATCH_ROWS", 2)  # every company's rows must still go together
+    f = tmp_path / "scattered.csv"
+    f.write_text(
+        "Компания;Сайт;Город;ФИО\n"
+        "ООО Ромашка;romashka.ru;Москва;Иванов Иван\n"
+        "АО Вектор;vektor.ru;Казань;Петров Пётр\n"
+        "ООО Сокол;sokol.ru;Тверь;\n"
+        "ЗАО Берёза;bereza.ru;Омск;\n"
+        "ООО «Ромашка»;https://www.romashka.ru/;Санкт-Петербург;Смирнова Анна\n",
+        encoding="utf-8")
+    rows = [r.values for r in stage.read_table(f).rows]
+    batches = stage.company_batches(stage.read_table(f).rows,
+                                    stage.resolve_columns(list(rows[0])), 2)
+    assert [[r.number for r in b] for b in batches] == [[2, 6], [3, 4], [5]]
+    assert run(db_url, "import", str(f)).exit_code == 0
+    [rom] = [c for c in table(db_url, C) if c["domain"] == "romashka.ru"]
+    assert rom["city"] == "Санкт-Петербург"  # the last row of the company wins
+    before = dump(db_url)
+    r = run(db_url, "import", str(f), "--json")
+    assert json.loads(r.stdout)["companies_updated"] == 0
+    assert dump(db_url) == before
