@@ -36,11 +36,12 @@ err = Console(stderr=True, soft_wrap=True)
 _state: dict[str, Any] = {"database_url": None}
 
 
-def _engine():
+def _engine(*, migrate: bool = True):
     from leadgen.config import load_config
     from storage.db import make_engine
 
-    return make_engine(load_config(database_url=_state["database_url"]).database_url)
+    url = load_config(database_url=_state["database_url"]).database_url
+    return make_engine(url, migrate=migrate)
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -348,12 +349,10 @@ def forget_cmd(
                                   "localhost/leadgen leadgen db upgrade")
 def db_upgrade() -> None:
     """Create the tables or upgrade them to the latest schema revision."""
-    from leadgen.config import load_config
-    from storage.db import finish_bulk_write, make_engine
+    from storage.db import finish_bulk_write
     from storage.migrate import upgrade
 
-    engine = make_engine(load_config(database_url=_state["database_url"]).database_url,
-                         migrate=False)
+    engine = _engine(migrate=False)
     before, after = upgrade(engine)
     finish_bulk_write(engine)
     if before == after:
@@ -365,12 +364,9 @@ def db_upgrade() -> None:
 @db_app.command("current", epilog="Example: leadgen db current")
 def db_current() -> None:
     """Print the database's schema revision and the latest one this version knows."""
-    from leadgen.config import load_config
-    from storage.db import make_engine
     from storage.migrate import current_revision, head_revision
 
-    engine = make_engine(load_config(database_url=_state["database_url"]).database_url,
-                         migrate=False)
+    engine = _engine(migrate=False)
     print(json.dumps({"current": current_revision(engine), "head": head_revision()}))
 
 

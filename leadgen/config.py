@@ -6,10 +6,10 @@ then explicit arguments (the ``--database-url`` option).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-from storage.db import DEFAULT_DATABASE_URL, database_url
+from storage.db import DEFAULT_DATABASE_URL
+from storage.db import database_url as resolve_database_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,8 +18,4 @@ class LeadgenConfig:
 
 
 def load_config(*, database_url: str | None = None) -> LeadgenConfig:
-    return LeadgenConfig(database_url=_database_url(database_url))
-
-
-def _database_url(explicit: str | None) -> str:
-    return database_url(explicit or os.environ.get("LEADGEN_DATABASE_URL"))
+    return LeadgenConfig(database_url=resolve_database_url(database_url))

@@ -125,26 +125,9 @@ _EMAIL_COLUMNS = ("id", "address", "status", "kind", "person_id", "company_id")
 
 def _driver_rows(conn: Connection, table: str, columns: tuple[str, ...], where: str,
                  ids: list[int]) -> list[dict[str, Any]]:
-    """Child rows of these companies through the driver: contacts of a page of companies are
-    the bulk of an export, and plain tuples cost a fraction of ORM rows.  A dense page (an
-    unfiltered export) is read as one id range, a sparse one with IN lists."""
-    mark = "?" if conn.dialect.name == "sqlite" else "%s"
-    cols = ", ".join(columns)
-    lo, hi = min(ids), max(ids)
-    if hi - lo < 4 * len(ids):
-        wanted = set(ids)
-        sql = f"SELECT {cols} FROM {table} WHERE {where} AND company_id BETWEEN {mark} AND {mark}"
-        return [d for d in (dict(zip(columns, row, strict=True))
-                            for row in conn.exec_driver_sql(sql, (lo, hi)))
-                if d["company_id"] in wanted]
-    out: list[dict[str, Any]] = []
-    for start in range(0, len(ids), 900):
-        part = ids[start:start + 900]
-        sql = (f"SELECT {cols} FROM {table} WHERE {where} "
-               f"AND company_id IN ({', '.join([mark] * len(part))})")
-        out.extend(dict(zip(columns, row, strict=True))
-                   for row in conn.exec_driver_sql(sql, tuple(part)))
-    return out
+    """Child rows of these companies as dicts (see ``_children``)."""
+    return [dict(zip(columns, row, strict=True))
+            for row in _children(conn, table, columns, where, sorted(ids))]
 
 
 def _attach_contacts(conn: Connection, companies: list[dict[str, Any]]) -> None:
@@ -178,22 +161,6 @@ def _attach_contacts(conn: Connection, companies: list[dict[str, Any]]) -> None:
         c["company_emails"] = [e["address"] for e in sorted(company_emails.get(c["id"], []),
                                                              key=lambda e: e["id"])]
         c["contact"] = ps[0] if ps else None
-
-
-def iter_companies(conn: Connection, flt: ProspectFilter, *,
-                   page: int = 5_000) -> Iterator[dict[str, Any]]:
-    """Every matching company with contacts, in id order, a page at a time (keyset paging)."""
-    last = 0
-    while True:
-        q = (select(_C).where(_C.c.id > last, *flt.clauses()).order_by(_C.c.id).limit(page))
-        result = conn.execute(q)
-        keys = list(result.keys())
-        rows = [dict(zip(keys, r, strict=True)) for r in result]
-        if not rows:
-            return
-        _attach_contacts(conn, rows)
-        yield from rows
-        last = rows[-1]["id"]
 
 
 # -- export: plain tuples through the driver ---------------------------------------------------
@@ -326,7 +293,7 @@ def _children(conn: Connection, table: str, columns: tuple[str, ...], where: str
 def iter_export_companies(conn: Connection, flt: ProspectFilter, *, all_people: bool = False,
                           page: int = 5_000) -> Iterator[ExportCompany]:
     """Every matching company in id order with its best contact (``contact_rank``), or all its
-    people ranked, and its generic emails: what ``iter_companies`` gives, as plain lists for
+    people ranked, and its generic emails, as plain lists for
     the export writers.
 
     Only the exported columns are read, through the driver: the page query is compiled once,

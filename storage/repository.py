@@ -230,11 +230,10 @@ class _Observations:
 
 class _Batch:
     def __init__(self, conn: Connection, run_id: int | None, now: datetime,
-                 suppressions: SuppressionList, result: BatchResult) -> None:
+                 result: BatchResult) -> None:
         self.conn = conn
         self.run_id = run_id
         self.now = now
-        self.suppressions = suppressions
         self.result = result
         self.companies: dict[int, _State] = {}
         self.alias: dict[int, int] = {}
@@ -486,7 +485,7 @@ def upsert_batch(conn: Connection, records: Sequence[CompanyRecord], *,
     result = BatchResult()
     sup = suppressions if suppressions is not None else load_suppressions(conn)
     kept = [r for r in (_drop_suppressed(r, sup, result) if sup else r for r in records) if r]
-    batch = _Batch(conn, run_id, now, sup, result)
+    batch = _Batch(conn, run_id, now, result)
     batch.load_companies(kept)
     scalars = [r.scalar_values() for r in kept]
     targets = []
