@@ -47,7 +47,7 @@ _STATUS_WORDS = {
 _STATUS = {word: status for status, words in _STATUS_WORDS.items() for word in words}
 # Fields read per row; everything else describes the company and is mapped once per distinct
 # set of values (purchased lists repeat the company columns on every contact's row).
-ROW_FIELDS = frozenset({"full_name", "first_name", "middle_name", "last_name", "title",
+_ROW_FIELDS = frozenset({"full_name", "first_name", "middle_name", "last_name", "title",
                          "department", "person_email", "person_phone", "email", "company_email",
                          "notes"})
 _COMPANY_CACHE_SIZE = 20_000
@@ -77,7 +77,7 @@ class RowMapper:
         where = f"row {row.number}"
         values = self.mapping.field_values(row.values)
         company_key = tuple(sorted((f, tuple(v)) for f, v in values.items()
-                                   if f not in ROW_FIELDS))
+                                   if f not in _ROW_FIELDS))
         cached = self._companies.get(company_key)
         if cached is None:
             if len(self._companies) >= _COMPANY_CACHE_SIZE:
