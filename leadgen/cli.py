@@ -370,6 +370,10 @@ def db_current() -> None:
     print(json.dumps({"current": current_revision(engine), "head": head_revision()}))
 
 
+# Commands that live in their own modules register themselves on ``app``.
+from leadgen import crawling  # noqa: E402,F401
+
+
 def main() -> None:
     try:
         app()

@@ -39,7 +39,7 @@ def progress(console: Console, label: str, unit: str) -> Iterator[Callable[[int,
 
     def log(done: int, total: int) -> None:
         now = time.monotonic()
-        if now - state["last"] < LOG_EVERY_SECONDS and done < total:
+        if now - state["last"] < LOG_EVERY_SECONDS and (done < total or not total):
             return
         state["last"] = now
         pct = f" ({100 * done / total:.0f}%)" if total else ""

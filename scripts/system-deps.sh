@@ -2,6 +2,9 @@
 # Install the Debian packages the test suite needs, when they are missing.
 #   postgresql       - the storage tests start a throwaway PostgreSQL server (initdb + pg_ctl)
 #   python3-venv     - `python3 -m venv` on Debian/Ubuntu
+#   chromium         - JavaScript-rendered lists are crawled (and tested) in headless Chromium
+#                      through scrapy-playwright; Playwright's own browser download does not work
+#                      on every machine, Debian's package does (LEADGEN_CHROMIUM overrides it)
 # As root it runs apt-get; otherwise it tries `sudo -n`, else names the packages and fails.
 set -euo pipefail
 
@@ -9,6 +12,8 @@ missing=()
 have_pg() { compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null; }
 have_pg || missing+=(postgresql)
 python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
+have_chromium() { [ -n "${LEADGEN_CHROMIUM:-}" ] && [ -x "$LEADGEN_CHROMIUM" ] || command -v chromium >/dev/null; }
+have_chromium || missing+=(chromium)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

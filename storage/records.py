@@ -52,6 +52,9 @@ class PersonRecord:
     is_decision_maker: bool | None = None
     phones: list[str] = field(default_factory=list)
     emails: list[EmailRecord] = field(default_factory=list)
+    #: Fields whose values here only fill gaps (a role named by a legal notice must not
+    #: replace the job title a team page gives).
+    fallback_fields: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -87,6 +90,12 @@ class CompanyRecord:
     people: list[PersonRecord] = field(default_factory=list)
     #: Free-text notes of the source: kept as observations only (no column of their own).
     notes: list[str] = field(default_factory=list)
+    #: Facts of this sighting that have no column (booth, hall, careers …): kept as
+    #: observations ``fact.<name>`` only, so they stay tied to their source.
+    facts: dict[str, str] = field(default_factory=dict)
+    #: Fields whose values here only fill gaps: they never replace a stored value (a name
+    #: read from a page title must not overwrite the name a directory or registry gave).
+    fallback_fields: frozenset[str] = frozenset()
     #: The company part shared with the record this one was copied from (``copy``): records
     #: with the same ``shared`` dict carry the same company values, merged once per batch.
     shared: dict[str, Any] | None = field(default=None, repr=False, compare=False)
@@ -102,6 +111,7 @@ class CompanyRecord:
         new.phones, new.technologies = list(self.phones), list(self.technologies)
         new.registry_ids, new.social = dict(self.registry_ids), dict(self.social)
         new.emails, new.people, new.notes = [], [], []
+        new.facts, new.fallback_fields = {}, self.fallback_fields
         return new
 
     def scalar_values(self) -> dict[str, Any]:

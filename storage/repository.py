@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select, text
 
-from storage.bulk import insert_rows, update_rows
+from storage.bulk import insert_rows, select_in, update_rows
 from storage.clock import utcnow
 from storage.keys import city_key, compatible_keys, person_identity, text_key
 from storage.merge import merge_companies
@@ -57,7 +57,6 @@ _COMPANY_SCALARS = tuple(c.name for c in _C.columns
                                            "last_verified"))
 _COMPANY_WRITABLE = _COMPANY_SCALARS + ("phones", "registry_ids", "social", "technologies")
 _PERSON_WRITABLE = PERSON_FIELDS + ("phones", "gone_at")
-_IN_CHUNK = 900  # values per IN (...) list: well under SQLite's and PostgreSQL's limits
 
 
 def value_hash(value: str) -> str:
@@ -76,25 +75,9 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _chunks(values: Sequence[Any], size: int = _IN_CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
-def _rows(conn: Connection, query) -> list[dict[str, Any]]:
-    result = conn.execute(query)
-    keys = list(result.keys())
-    return [dict(zip(keys, row, strict=True)) for row in result]
-
-
 def _select_in(conn: Connection, table, column, values: Iterable[Any],
                columns: Sequence[Any] | None = None) -> list[dict[str, Any]]:
-    values = sorted(set(values))
-    rows: list[dict[str, Any]] = []
-    query = select(*(columns or table.columns))
-    for part in _chunks(values):
-        rows.extend(_rows(conn, query.where(column.in_(part))))
-    return rows
+    return select_in(conn, table, column, values, list(columns or table.columns))
 
 
 # What a batch reads of stored rows: what it may compare or change (no timestamps to parse).
@@ -199,7 +182,8 @@ class _Observations:
     """
 
     def __init__(self, run_id: int | None, now: datetime) -> None:
-        self.rows: dict[tuple, list[Any]] = {}
+        #: (entity type, id, field, source, value) -> locator
+        self.rows: dict[tuple, str] = {}
         self.run_id = run_id
         self.now = now
 
@@ -208,10 +192,8 @@ class _Observations:
         if value is None or value == "" or value == [] or value == {}:
             return
         shown = value if type(value) is str else _text(value)
-        key = (entity_type, entity_id, name, source, shown)
-        if key not in self.rows:  # the first place seen in this batch is the locator kept
-            self.rows[key] = [entity_type, entity_id, name, shown, value_hash(shown), source,
-                              locator]
+        # The first place seen in this batch is the locator kept.
+        self.rows.setdefault((entity_type, entity_id, name, source, shown), locator)
 
     def write(self, conn: Connection) -> None:
         if not self.rows:
@@ -225,7 +207,14 @@ class _Observations:
                f"ON CONFLICT ({_OBS_KEY}) DO UPDATE SET last_seen_at = excluded.last_seen_at, "
                "last_run_id = excluded.last_run_id")
         tail = (self.run_id, self.run_id, now, now)
-        conn.exec_driver_sql(sql, [(*row, *tail) for row in self.rows.values()])
+        hashes: dict[str, str] = {}  # cities, titles, countries repeat within a batch
+        params = []
+        for (entity_type, entity_id, name, source, shown), locator in self.rows.items():
+            digest = hashes.get(shown)
+            if digest is None:
+                digest = hashes[shown] = value_hash(shown)
+            params.append((entity_type, entity_id, name, shown, digest, source, locator, *tail))
+        conn.exec_driver_sql(sql, params)
 
 
 class _Batch:
@@ -241,7 +230,21 @@ class _Batch:
         self.next_temp = -1
         self.obs = _Observations(run_id, now)
         self.events: list[dict[str, Any]] = []
+        #: Stored email rows by address, and every address already looked up: people and
+        #: emails read them once (nothing the batch writes in between changes them).
+        self.email_rows: dict[str, dict[str, Any]] = {}
+        self.emails_read: set[str] = set()
         self.applied: set[tuple[int, int]] = set()
+
+    def read_emails(self, addresses: Iterable[str]) -> list[dict[str, Any]]:
+        """The stored rows of ``addresses`` (those read before come from memory)."""
+        wanted = set(addresses)
+        missing = wanted - self.emails_read
+        if missing:
+            for row in _select_in(self.conn, _E, _E.c.address, missing, _E_READ):
+                self.email_rows[row["address"]] = row
+            self.emails_read |= missing
+        return [self.email_rows[a] for a in wanted if a in self.email_rows]
 
     # -- companies -------------------------------------------------------------------------
     def find(self, cid: int) -> int:
@@ -367,7 +370,10 @@ class _Batch:
                 owner = self.index[name].get(value)
                 if owner is not None and self.find(owner) != cid:
                     continue  # that key is another company's (reported as "kept apart")
-            if not _merge_scalar(state, name, value, keep_existing=name in COMPANY_KEY_FIELDS):
+            fallback = name in record.fallback_fields  # fills a gap, never replaces
+            if not _merge_scalar(state, name, value,
+                                 keep_existing=fallback or name in COMPANY_KEY_FIELDS) \
+                    and not fallback:
                 self.result.problems.append(Problem(
                     where, f"{name} {value} differs from the stored {state.row[name]} of "
                            f"{_label(state.row)}; kept the stored value"))
@@ -540,6 +546,8 @@ def _company_observations(obs: _Observations, cid: int, r: CompanyRecord,
         obs.add("company", cid, f"registry_ids.{k}", v, src, loc)
     for note in r.notes:
         obs.add("company", cid, "notes", note, src, loc)
+    for k, v in r.facts.items():
+        obs.add("company", cid, f"fact.{k}", v, src, loc)
 
 
 def _person_observations(obs: _Observations, pid: int, p: PersonRecord,
@@ -568,7 +576,7 @@ class _People:
         conn = self.batch.conn
         addresses = [e.address for r in records for p in r.people for e in p.emails]
         owner_ids: set[int] = set()
-        for row in _select_in(conn, _E, _E.c.address, addresses, _E_READ) if addresses else []:
+        for row in self.batch.read_emails(addresses):
             if row["person_id"] is not None:
                 self.by_email[row["address"]] = row["person_id"]
                 owner_ids.add(row["person_id"])
@@ -595,8 +603,15 @@ class _People:
             self.people[pid] = _State(row={"id": None, "company_id": cid, "phones": [],
                                            "first_seen": self.batch.now}, new=True)
         state = self.people[pid]
-        for name in PERSON_FIELDS:
-            _merge_scalar(state, name, getattr(p, name))
+        row, fallback = state.row, p.fallback_fields
+        for name in PERSON_FIELDS:  # _merge_scalar, inlined: this runs for every contact
+            value = getattr(p, name)
+            if value is None or value == "":
+                continue
+            current = row.get(name)
+            if current == value or (name in fallback and current not in (None, "")):
+                continue
+            state.set(name, value)
         _merge_list(state, "phones", p.phones)
         if state.row.get("gone_at") is not None:
             state.set("gone_at", None)
@@ -664,8 +679,8 @@ class _Emails:
         b = self.batch
         if not self.wanted:
             return
-        existing = {r["address"]: r
-                    for r in _select_in(b.conn, _E, _E.c.address, self.wanted, _E_READ)}
+        b.read_emails(self.wanted)
+        existing = {a: b.email_rows[a] for a in self.wanted if a in b.email_rows}
         new_rows, changes, touched = [], [], []
         for address, want in self.wanted.items():
             row = existing.get(address)

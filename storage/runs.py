@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, insert, select, update
 
 from storage.clock import utcnow
 from storage.models import Run
@@ -28,3 +28,10 @@ def finish_run(engine: Engine, run_id: int, *, status: str, counts: dict[str, An
     with engine.begin() as conn:
         conn.execute(update(_R).where(_R.c.id == run_id).values(
             status=status, finished_at=utcnow(), counts=counts, problems=stored, error=error))
+
+
+def get_run(engine: Engine, run_id: int) -> dict[str, Any] | None:
+    """One run row as a dict (kind, status, parameters, counts, problems, times)."""
+    with engine.connect() as conn:
+        row = conn.execute(select(_R).where(_R.c.id == run_id)).mappings().first()
+    return dict(row) if row else None

@@ -12,6 +12,9 @@ import os
 import pytest
 from sqlalchemy import text
 
+# The fixture websites on loopback (tests/fixtures/sites), for the crawl tests.
+from tests.support.sites import fresh_sites, local_sites  # noqa: F401
+
 SKIP_PG = os.environ.get("LEADGEN_TEST_SKIP_POSTGRES") == "1"
 
 

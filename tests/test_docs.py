@@ -26,5 +26,24 @@ def test_readme_starts_with_the_two_commands_and_lists_every_command():
     head = text[:text.index("## ")]
     assert "make demo" in head and "make test" in head
     for command in ("leadgen import", "leadgen list", "leadgen export", "leadgen forget",
-                    "leadgen db upgrade"):
+                    "leadgen db upgrade", "leadgen crawl directory", "leadgen crawl exhibitors",
+                    "leadgen crawl company", "leadgen extract"):
         assert command in text, command
+
+
+def test_every_source_definition_key_is_documented():
+    from spiders.sources import _KEYS
+
+    text = (ROOT / "docs" / "crawl.md").read_text(encoding="utf-8")
+    assert [k for k in sorted(_KEYS - {"name", "description"}) if f"{k} " not in text
+            and f"[{k}" not in text] == []
+
+
+def test_every_crawl_setting_is_documented():
+    from spiders import settings
+
+    text = (ROOT / "docs" / "crawl.md").read_text(encoding="utf-8")
+    names = [n for n in dir(settings) if n.startswith("LEADGEN_")]
+    documented = [n for n in names if n in text or n in ("LEADGEN_DATABASE_URL", "LEADGEN_RUN_ID",
+                                                           "LEADGEN_STORE_BATCH")]
+    assert sorted(set(names) - set(documented)) == []

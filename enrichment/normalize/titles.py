@@ -71,7 +71,7 @@ _SENIORITY_RULES = (
     ("assistant", "entry", r"помощник|секретар|ассистент|assistent|sekretär|referent(in)?\b|"
      r"executive assistant|personal assistant|administrative assistant|office assistant|"
      r"\bassistant to\b|^assistant$"),
-    ("owner", "owner", r"\b(owner|co-owner|proprietor|inhaber\w*|mitinhaber\w*|владел\w*|"
+    ("owner", "owner", r"\b(owner(?!ship)|co-owner|proprietor|inhaber\w*|mitinhaber\w*|владел\w*|"
      r"совладел\w*|собственник\w*|geschäftsführende[rn]? gesellschafter\w*)"),
     ("founder", "founder", r"\b(founder|co-founder|cofounder|gründer\w*|mitgründer\w*|"
      r"основател\w*|сооснователь\w*|соучредител\w*|учредител\w*)"),
@@ -97,7 +97,7 @@ _SENIORITY_RULES = (
     ("foreman", "manager", r"прораб\w*|\bмастер\w*|\bforeman\b|\bpolier\b|vorarbeiter\w*|"
      r"бригадир\w*"),
     ("estimator", "entry", r"сметчик\w*|\bestimator\b|kalkulator\w*"),
-    ("director", "director", r"\b(director|директор\w*|direktor\w*|directeur|директриса)"),
+    ("director", "director", r"\b(directors?\b|директор\w*|direktor\w*|directeur|директриса)"),
     ("chief specialist", "senior", r"главн\w* специалист"),
     ("head", "head", r"\b(head|руководител\w*|начальник\w*|заведующ\w*|leiter\w*|leiterin|"
      r"leitung|bereichsleiter\w*|abteilungsleiter\w*|управляющ\w*|главн\w*|chief)\b|"
@@ -109,11 +109,12 @@ _SENIORITY_RULES = (
     ("individual contributor", "entry", r"специалист|specialist|spezialist|инженер|engineer|"
      r"ingenieur|mitarbeiter|sachbearbeiter|бухгалтер|accountant|buchhalter|экономист|юрист|"
      r"lawyer|аналитик|analyst|консультант|consultant|berater|developer|entwickler|"
-     r"разработчик|программист|designer|дизайнер|оператор|operator|representative|\bagent|"
+     r"разработчик|программист|designer|дизайнер|оператор|operator|representative|\bagent\b|"
      r"агент|associate|techniker|technician|техник|monteur|кладовщик|водитель|driver|рабочий|"
      r"worker|кассир|продавец|verkäufer|администратор|administrator|логист|logistiker|"
      r"закупщик|buyer|einkäufer|recruiter|рекрутер|маркетолог|marketer|механик|слесарь|"
-     r"электрик|сварщик|архитектор|architect|конструктор|технолог|sales ?rep"),
+     r"электрик|сварщик|архитектор|architect|конструктор|технолог|sales ?rep|\bclerk\b|"
+     r"\bofficer\b|\binspector\b|\badvis[oe]r\b|\bcouncil ?member\b|\bcommissioner\b"),
 )  # fmt: skip
 
 _DEPARTMENT_RULES = (
@@ -134,7 +135,8 @@ _DEPARTMENT_RULES = (
      r"\bpersonal(?! assistant)|recruit|рекрут|talent|\bpeople\b|подбор"),
     ("legal", r"\b(legal|clo|counsel|attorney|lawyer)\b|юрист|юридическ|правов|rechtsanw|"
      r"justiziar|jurist|compliance"),
-    ("it", r"\b(it|ит|cio|cto|cdo|edv)\b|информацион|information technology|software|developer|"
+    ("it", r"\b(it|ит|cio|cto|cdo|edv)\b|информацион|information technology|chief technology|"
+     r"software|developer|"
      r"разработчик|программист|devops|sysadmin|системн\w* администратор|informatik|\bdata\b|"
      r"цифров|digital|\bweb|\bвеб"),
     ("engineering", r"engineer|инженер|конструктор|проектиров|ingenieur|technik|technical|"

@@ -273,3 +273,25 @@ def test_worker_process_mapping_gives_the_same_database(db_url, tmp_path, monkey
         return {k: sorted(str(sorted((c, v) for c, v in r.items() if c not in strip))
                           for r in rows) for k, rows in d.items() if k != "change_events"}
     assert norm(dump(db_url)) == norm(in_process)
+
+
+def test_company_grouping_does_not_depend_on_its_key_cache(tmp_path, monkeypatch):
+    """Rows that repeat a company's columns reuse its folded keys; a full cache starts over."""
+    import leadgen.importing.stage as stage
+
+    f = tmp_path / "repeated.csv"
+    f.write_text(
+        "Компания;Сайт;ИНН;Город;ФИО\n"
+        "ООО Ромашка;romashka.ru;7707083893;Москва;Иванов Иван\n"
+        "АО Вектор;vektor.ru;;Казань;Петров Пётр\n"
+        "ООО Ромашка;romashka.ru;7707083893;Москва;Сидоров Олег\n"
+        "Romashka LLC;;7707083893;;Smith John\n"  # the same ИНН: the same company
+        "АО Вектор;vektor.ru;;Казань;Смирнова Анна\n"
+        "ЗАО Берёза;bereza.ru;;Омск;\n",
+        encoding="utf-8")
+    rows = stage.read_table(f).rows
+    mapping = stage.resolve_columns(list(rows[0].values))
+    grouped = [[r.number for r in b] for b in stage.company_batches(rows, mapping, 4)]
+    assert grouped == [[2, 4, 5], [3, 6, 7]]
+    monkeypatch.setattr(stage, "_KEY_CACHE_SIZE", 1)
+    assert [[r.number for r in b] for b in stage.company_batches(rows, mapping, 4)] == grouped

@@ -1,0 +1,173 @@
+"""Crawl-behaviour middlewares: Retry-After, trap protection and page budgets, the proxy.
+
+Each component reads its settings once in ``from_crawler`` and takes plain values, so a unit
+test builds it without a crawler (the habit of Scrapy's own ``DepthMiddleware``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import time
+from collections import defaultdict
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.http import Response
+from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
+from scrapy.utils.response import response_status_message
+
+from enrichment import registrable_domain
+
+logger = logging.getLogger(__name__)
+
+
+def parse_retry_after(value: bytes | str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date (RFC 9110
+    §10.2.3); ``None`` when absent or unreadable.  A date in the past means "now" (0)."""
+    if value is None:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return float(int(text))
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Scrapy's retry, plus: a 429/503 answer with ``Retry-After`` is retried only after the
+    time the server asked for (Scrapy alone retries at once).  A wait longer than
+    ``LEADGEN_RETRY_AFTER_MAX`` seconds is not waited for: the page is given up and counted."""
+
+    def __init__(self, settings) -> None:
+        super().__init__(settings)
+        self.max_wait = settings.getfloat("LEADGEN_RETRY_AFTER_MAX", 120.0)
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        wait = None
+        if response.status in (429, 503):
+            wait = parse_retry_after(response.headers.get(b"Retry-After"))
+        stats = self.crawler.stats
+        if wait is not None:
+            if wait > self.max_wait:
+                stats.inc_value("leadgen/retry_after/too_long")
+                logger.warning("%s answered %s with Retry-After %.0f s (over the %.0f s limit): "
+                               "given up", request.url, response.status, wait, self.max_wait)
+                return response
+            retry = get_retry_request(
+                request, reason=response_status_message(response.status),
+                spider=self.crawler.spider,
+                max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+                priority_adjust=request.meta.get("priority_adjust", self.priority_adjust))
+            if retry is None:
+                return response
+            stats.inc_value("leadgen/retry_after/waited")
+            logger.info("%s answered %s: waiting %.1f s as Retry-After asks", request.url,
+                        response.status, wait)
+            await asyncio.sleep(wait)
+            return retry
+        return self._retry(request, response_status_message(response.status)) or response
+
+
+class ProxyMiddleware:
+    """Send every request through ``LEADGEN_PROXY`` (used by the tests' and the demo's local
+    sites, which serve real-looking host names through a forward proxy on loopback)."""
+
+    def __init__(self, proxy: str | None) -> None:
+        self.proxy = proxy or None
+
+    @classmethod
+    def from_crawler(cls, crawler) -> ProxyMiddleware:
+        return cls(crawler.settings.get("LEADGEN_PROXY"))
+
+    def process_request(self, request: Request) -> None:
+        if self.proxy and "proxy" not in request.meta:
+            request.meta["proxy"] = self.proxy
+        return None
+
+
+def _site(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return registrable_domain(host) or host
+
+
+class TrapGuardMiddleware(BaseSpiderMiddleware):
+    """Keeps a crawl out of traps and inside its budgets:
+
+    * at most ``pages_per_site`` requests per website (registrable domain) for requests that
+      carry ``meta["site_budget"]`` (the company spider sets it; list pages are bounded by the
+      source's ``max_pages`` instead);
+    * at most ``max_query_variants`` different query strings per path (calendars, sort and
+      filter links, session ids) unless the request is a list page (``meta["listing"]``);
+    * no URL whose path repeats one segment ``max_repeats`` times (``/a/b/a/b/a/b``).
+
+    Dropped requests are counted in the stats (``leadgen/dropped/<reason>``) and logged once
+    per site and reason.  Counts live in ``spider.state`` when the crawl keeps a job directory,
+    so a resumed crawl goes on with the budgets it had.
+    """
+
+    def __init__(self, crawler, *, max_query_variants: int = 5, max_repeats: int = 3) -> None:
+        super().__init__(crawler)
+        self.max_query_variants = max_query_variants
+        self.max_repeats = max_repeats
+        self._variants: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self._logged: set[tuple[str, str]] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler) -> TrapGuardMiddleware:
+        s = crawler.settings
+        return cls(crawler, max_query_variants=s.getint("LEADGEN_MAX_QUERY_VARIANTS", 5),
+                   max_repeats=s.getint("LEADGEN_MAX_PATH_REPEATS", 3))
+
+    def _budget_counts(self) -> dict[str, int]:
+        spider = self.crawler.spider
+        state = getattr(spider, "state", None)
+        if isinstance(state, dict):
+            return state.setdefault("leadgen_site_pages", {})
+        if not hasattr(self, "_counts"):
+            self._counts: dict[str, int] = {}
+        return self._counts
+
+    def _drop(self, request: Request, reason: str) -> None:
+        self.crawler.stats.inc_value(f"leadgen/dropped/{reason}")
+        key = (_site(request.url), reason)
+        if key not in self._logged:
+            self._logged.add(key)
+            logger.info("not following %s (%s; further drops of this site are only counted)",
+                        request.url, reason.replace("_", " "))
+
+    def get_processed_request(self, request: Request, response: Response | None) -> Any:
+        parts = urlsplit(request.url)
+        segments = [s for s in parts.path.split("/") if s]
+        if segments and max(segments.count(s) for s in set(segments)) >= self.max_repeats:
+            self._drop(request, "repeated_path")
+            return None
+        if parts.query and not request.meta.get("listing"):
+            seen = self._variants[(parts.netloc, parts.path)]
+            if parts.query not in seen:
+                if len(seen) >= self.max_query_variants:
+                    self._drop(request, "query_variants")
+                    return None
+                seen.add(parts.query)
+        budget = request.meta.get("site_budget")
+        if budget is not None and not request.dont_filter:
+            counts = self._budget_counts()
+            site = _site(request.url)
+            if counts.get(site, 0) >= budget:
+                self._drop(request, "site_budget")
+                return None
+            counts[site] = counts.get(site, 0) + 1
+        return request

@@ -1,0 +1,193 @@
+"""Thin pipelines: validate + normalize (``spiders.records``, built on ``enrichment``), then store
+(``storage.repository.upsert_batch``) with the page URL and run id on every value.
+
+Storing is batched and runs in a worker thread, one batch at a time, so the crawl keeps
+downloading while SQLite or PostgreSQL writes; when writing falls behind by more than a few
+batches, ``process_item`` waits for the oldest write (back-pressure).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import DropItem
+
+from spiders.items import CompanyItem
+from spiders.records import item_to_record
+from storage.records import BatchResult, CompanyRecord, Problem
+
+logger = logging.getLogger(__name__)
+
+
+class NormalizePipeline:
+    """CompanyItem → CompanyRecord; a sighting that names no company is dropped with a reason."""
+
+    def __init__(self, crawler=None) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler) -> NormalizePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> CompanyRecord:
+        if not isinstance(item, CompanyItem):
+            return item
+        record, problems = item_to_record(item)
+        spider = self.crawler.spider if self.crawler else None
+        if spider is not None and hasattr(spider, "problems"):
+            spider.problems.extend(problems)
+        if record is None:
+            raise DropItem("; ".join(p.reason for p in problems if p.severity == "error"))
+        return record
+
+
+class StorePipeline:
+    """Merges records into the prospect database, ``LEADGEN_STORE_BATCH`` at a time.
+
+    The crawl's run row (``LEADGEN_RUN_ID``, or a new one when the spider runs under plain
+    ``scrapy crawl``) gets the counts, Scrapy's error statistics and every problem at the end.
+    Writes run in one worker thread, in order; the crawl waits only when more than
+    ``max_pending`` batches are queued.
+    """
+
+    def __init__(self, crawler, *, database_url: str | None, run_id: int | None,
+                 batch_size: int = 200, max_pending: int = 4, flush_seconds: float = 2.0) -> None:
+        self.crawler = crawler
+        self.database_url = database_url
+        self.run_id = run_id
+        self.batch_size = batch_size
+        self.max_pending = max_pending
+        self.flush_seconds = flush_seconds
+        self.buffer: list[CompanyRecord] = []
+        self.result = BatchResult()
+        self.pending: list[asyncio.Future] = []
+        self._last_flush = time.monotonic()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leadgen-store")
+        self.engine = None
+        self.suppressions = None
+
+    @classmethod
+    def from_crawler(cls, crawler) -> StorePipeline:
+        s = crawler.settings
+        run_id = s.getint("LEADGEN_RUN_ID", 0) or None
+        pipeline = cls(crawler, database_url=s.get("LEADGEN_DATABASE_URL"), run_id=run_id,
+                       batch_size=s.getint("LEADGEN_STORE_BATCH", 200))
+        # The run row is finished once the close reason is known (after the pipelines closed).
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        from storage.db import make_engine
+        from storage.runs import start_run
+        from storage.suppression import load_suppressions
+
+        self.engine = make_engine(self.database_url)
+        spider = self.crawler.spider
+        if self.run_id is None:
+            params = getattr(spider, "run_parameters", lambda: {})()
+            self.run_id = start_run(self.engine, "crawl", {"spider": spider.name, **params})
+        with self.engine.connect() as conn:
+            self.suppressions = load_suppressions(conn)
+        spider.run_id = self.run_id
+
+    async def process_item(self, record: Any) -> Any:
+        if not isinstance(record, CompanyRecord):
+            return record
+        self.buffer.append(record)
+        if (len(self.buffer) >= self.batch_size
+                or time.monotonic() - self._last_flush >= self.flush_seconds):
+            self._flush()
+            while len(self.pending) > self.max_pending:
+                await self.pending[0]
+        return record
+
+    def _write(self, records: list[CompanyRecord]) -> BatchResult:
+        from storage.db import write_transaction
+        from storage.repository import upsert_batch
+
+        try:
+            with write_transaction(self.engine) as conn:
+                return upsert_batch(conn, records, run_id=self.run_id,
+                                    suppressions=self.suppressions)
+        except Exception as exc:  # a failed batch is reported, the crawl goes on
+            logger.exception("storing %d records failed", len(records))
+            result = BatchResult()
+            result.problems.append(Problem(
+                records[0].source, f"storing a batch of {len(records)} records (first from this "
+                                   f"page) failed: {type(exc).__name__}: {exc}", "error"))
+            self.crawler.stats.inc_value("leadgen/db/failed_batches")
+            return result
+
+    def _flush(self) -> None:
+        self._last_flush = time.monotonic()
+        records, self.buffer = self.buffer, []
+        if not records:
+            return
+        future = asyncio.get_running_loop().run_in_executor(self._executor, self._write, records)
+        self.pending.append(future)
+        future.add_done_callback(self._done)
+
+    def _done(self, future: asyncio.Future) -> None:
+        self.pending.remove(future)
+        result = future.result()
+        self.result.add(result)
+        for name, value in result.counts().items():
+            if value:
+                self.crawler.stats.inc_value(f"leadgen/db/{name}", value)
+
+    async def close_spider(self) -> None:
+        self._flush()
+        while self.pending:
+            await self.pending[0]
+        self._executor.shutdown(wait=True)
+        from storage.db import finish_bulk_write
+
+        finish_bulk_write(self.engine)
+
+    def spider_closed(self, spider, reason: str) -> None:
+        from storage.runs import finish_run
+
+        if self.engine is None:
+            return
+        stats = self.crawler.stats.get_stats()
+        problems = [p.as_dict() for p in getattr(spider, "problems", [])]
+        problems += [p.as_dict() for p in self.result.problems]
+        counts = {**crawl_counts(stats), **self.result.counts()}
+        if stats.get("leadgen/db/failed_batches"):
+            status = "failed"
+        elif reason == "shutdown":
+            status = "paused"
+        else:
+            status = "partial" if problems else "ok"
+        finish_run(self.engine, self.run_id, status=status, counts=counts, problems=problems)
+        self.engine.dispose()
+
+
+def crawl_counts(stats: dict[str, Any]) -> dict[str, Any]:
+    """Pages, items and errors by kind from Scrapy's stats, in plain names."""
+    errors: dict[str, int] = {}
+    for key, value in stats.items():
+        # Failed pages by kind (http_404, timeout, redirect_loop, too_large, robots …), as the
+        # spiders' errbacks counted them: an absent sitemap.xml is not an error.
+        if key.startswith("leadgen/errors/"):
+            errors[key.rsplit("/", 1)[1]] = value
+        elif key.startswith("leadgen/dropped/"):
+            errors[f"dropped_{key.rsplit('/', 1)[1]}"] = value
+        elif key == "leadgen/retry_after/too_long":
+            errors["retry_after_too_long"] = value
+        elif key.startswith("spider_exceptions/"):
+            errors[f"spider_{key.rsplit('/', 1)[1]}"] = value
+    return {
+        "pages": stats.get("response_received_count", 0),
+        "requests": stats.get("downloader/request_count", 0),
+        "items": stats.get("item_scraped_count", 0),
+        "items_dropped": stats.get("item_dropped_count", 0),
+        "retries": stats.get("retry/count", 0),
+        "retry_after_waits": stats.get("leadgen/retry_after/waited", 0),
+        "errors": dict(sorted(errors.items())),
+    }

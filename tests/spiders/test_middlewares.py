@@ -1,0 +1,76 @@
+"""Retry-After parsing and trap protection, built without a running crawl."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from types import SimpleNamespace
+
+import pytest
+from scrapy import Request
+from scrapy.statscollectors import MemoryStatsCollector
+
+from spiders.middlewares import TrapGuardMiddleware, parse_retry_after
+
+
+@pytest.mark.parametrize("value, expected", [
+    (b"120", 120.0), ("0", 0.0), (b"  7 ", 7.0), (None, None), (b"", None), (b"soon", None),
+    (b"-5", None),
+])
+def test_retry_after_seconds(value, expected):
+    assert parse_retry_after(value) == expected
+
+
+def test_retry_after_http_date():
+    now = time.time()
+    header = email.utils.formatdate(now + 30, usegmt=True)
+    assert parse_retry_after(header, now=now) == pytest.approx(30, abs=1)
+    past = email.utils.formatdate(now - 300, usegmt=True)
+    assert parse_retry_after(past, now=now) == 0.0
+
+
+def _guard(**kw):
+    spider = SimpleNamespace(name="t")
+    crawler = SimpleNamespace(spider=spider, stats=MemoryStatsCollector(SimpleNamespace(
+        settings=SimpleNamespace(getbool=lambda *a, **k: False))))
+    return TrapGuardMiddleware(crawler, **kw), crawler
+
+
+def _pass(guard, url, **meta):
+    return guard.get_processed_request(Request(url, meta=meta), None) is not None
+
+
+def test_query_variants_per_path_are_bounded():
+    guard, crawler = _guard(max_query_variants=3)
+    urls = [f"https://firma.ru/calendar?month={m}" for m in range(1, 7)]
+    assert [_pass(guard, u) for u in urls] == [True, True, True, False, False, False]
+    assert _pass(guard, urls[0])  # a variant already seen is not a new one
+    assert _pass(guard, "https://firma.ru/other?x=1")
+    # list pages are bounded by the source's max_pages instead
+    assert all(_pass(guard, f"https://firma.ru/calendar?page={n}", listing=True)
+               for n in range(10))
+    assert crawler.stats.get_value("leadgen/dropped/query_variants") == 3
+
+
+def test_repeated_path_segments_are_a_trap():
+    guard, _ = _guard(max_repeats=3)
+    assert _pass(guard, "https://firma.ru/a/b/a/b/")
+    assert not _pass(guard, "https://firma.ru/a/b/a/b/a/b/")
+
+
+def test_site_budget_counts_pages_per_registrable_domain():
+    guard, crawler = _guard()
+    got = [_pass(guard, f"https://{host}/p{i}", site_budget=3)
+           for i, host in enumerate(["firma.ru", "www.firma.ru", "shop.firma.ru", "firma.ru"])]
+    assert got == [True, True, True, False]
+    assert _pass(guard, "https://andere.de/", site_budget=3)
+    assert _pass(guard, "https://firma.ru/no-budget")  # requests without a budget pass
+    assert crawler.stats.get_value("leadgen/dropped/site_budget") == 1
+
+
+def test_budget_lives_in_spider_state_when_the_crawl_can_resume():
+    guard, crawler = _guard()
+    crawler.spider.state = {}
+    assert _pass(guard, "https://firma.ru/", site_budget=1)
+    assert crawler.spider.state["leadgen_site_pages"] == {"firma.ru": 1}
+    assert not _pass(guard, "https://firma.ru/x", site_budget=1)
