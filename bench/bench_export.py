@@ -38,12 +38,18 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "bench-import.db")
     ap.add_argument("--keep", type=Path, help="write the exported files here (default: discard)")
-    ap.add_argument("--only", choices=[f for _, f, _, _ in RUNS] + ["contacts"],
-                    help="time one format only (contacts: the --contacts CSV)")
+    ap.add_argument(
+        "--only",
+        choices=[f for _, f, _, _ in RUNS] + ["contacts"],
+        help="time one format only (contacts: the --contacts CSV)",
+    )
     args = ap.parse_args()
     if not args.db.exists():
-        print(f"{args.db} is missing: make it with "
-              ".venv/bin/python bench/bench_import_export.py --companies 100000", file=sys.stderr)
+        print(
+            f"{args.db} is missing: make it with "
+            ".venv/bin/python bench/bench_import_export.py --companies 100000",
+            file=sys.stderr,
+        )
         return 1
     with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
         db = Path(tmp) / "export.db"
@@ -58,8 +64,9 @@ def main() -> int:
                 continue
             t = time.perf_counter()
             result = export(engine, out / name, fmt=fmt, flt=ProspectFilter(), contacts=contacts)
-            print(f"export {label}: {result.rows} rows in {time.perf_counter() - t:.2f}s",
-                  flush=True)
+            print(
+                f"export {label}: {result.rows} rows in {time.perf_counter() - t:.2f}s", flush=True
+            )
         engine.dispose()
     return 0
 

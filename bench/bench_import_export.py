@@ -35,8 +35,9 @@ def main() -> None:
     ap.add_argument("--companies", type=int, default=100_000)
     ap.add_argument("--people", type=int, default=3)
     ap.add_argument("--xlsx", action="store_true", help="also time an XLSX export")
-    ap.add_argument("--no-export", action="store_true",
-                    help="time the import and the re-import only")
+    ap.add_argument(
+        "--no-export", action="store_true", help="time the import and the re-import only"
+    )
     args = ap.parse_args()
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
@@ -44,8 +45,10 @@ def main() -> None:
     if not src.exists():
         t = time.perf_counter()
         write_list(src, args.companies, args.people)
-        print(f"generated {src.name} ({src.stat().st_size / 1e6:.1f} MB) in "
-              f"{time.perf_counter() - t:.1f}s")
+        print(
+            f"generated {src.name} ({src.stat().st_size / 1e6:.1f} MB) in "
+            f"{time.perf_counter() - t:.1f}s"
+        )
     db = out / "bench-import.db"
     for p in out.glob("bench-import.db*"):
         p.unlink()
@@ -55,15 +58,19 @@ def main() -> None:
     s = import_file(engine, src, source="bench", rejects_path=out / "rejects.csv")
     t_import = time.perf_counter() - t
     r = s.result
-    print(f"import: {s.rows} rows -> {r.companies_new} companies, {r.people_new} people, "
-          f"{r.emails_new} emails in {t_import:.1f}s ({s.rows / t_import:,.0f} rows/s); "
-          f"rejected {s.rejected_rows}, problems {len(s.problems)}; peak RSS {rss_mb():.0f} MB")
+    print(
+        f"import: {s.rows} rows -> {r.companies_new} companies, {r.people_new} people, "
+        f"{r.emails_new} emails in {t_import:.1f}s ({s.rows / t_import:,.0f} rows/s); "
+        f"rejected {s.rejected_rows}, problems {len(s.problems)}; peak RSS {rss_mb():.0f} MB"
+    )
 
     t = time.perf_counter()
     s2 = import_file(engine, src, source="bench", rejects_path=out / "rejects.csv")
     t_again = time.perf_counter() - t
-    print(f"re-import (no changes): {t_again:.1f}s, companies new/updated "
-          f"{s2.result.companies_new}/{s2.result.companies_updated}")
+    print(
+        f"re-import (no changes): {t_again:.1f}s, companies new/updated "
+        f"{s2.result.companies_new}/{s2.result.companies_updated}"
+    )
     if args.no_export:
         print(f"peak RSS {rss_mb():.0f} MB")
         return

@@ -73,81 +73,339 @@ RU_CITIES = """Москва Санкт-Петербург Новосибирск
 Зеленодольск Кинешма Клин Ухта Мичуринск Ейск Великие_Луки Азов Анапа Геленджик Воскресенск Туапсе
 Лобня Кропоткин Канск Саров Анжеро-Судженск Кумертау Белорецк Чапаевск Биробиджан Лениногорск
 Воркута Кузнецк Шадринск Борисоглебск Россошь Сальск""".replace("_", " ").split()
-RU_REGIONS = {"Москва": "Москва", "Санкт-Петербург": "Санкт-Петербург",
-              "Новосибирск": "Новосибирская область", "Екатеринбург": "Свердловская область",
-              "Казань": "Республика Татарстан", "Нижний Новгород": "Нижегородская область",
-              "Краснодар": "Краснодарский край", "Самара": "Самарская область"}
+RU_REGIONS = {
+    "Москва": "Москва",
+    "Санкт-Петербург": "Санкт-Петербург",
+    "Новосибирск": "Новосибирская область",
+    "Екатеринбург": "Свердловская область",
+    "Казань": "Республика Татарстан",
+    "Нижний Новгород": "Нижегородская область",
+    "Краснодар": "Краснодарский край",
+    "Самара": "Самарская область",
+}
 DE_CITIES = """Berlin Hamburg München Köln Frankfurt_am_Main Stuttgart Düsseldorf Leipzig Dortmund
 Essen Bremen Dresden Hannover Nürnberg Duisburg Bochum Wuppertal Bielefeld Bonn Münster Mannheim
 Karlsruhe Augsburg Wiesbaden Mönchengladbach Gelsenkirchen Aachen Braunschweig Kiel Chemnitz Halle
 Magdeburg Freiburg_im_Breisgau Krefeld Mainz Lübeck Erfurt Oberhausen Rostock Kassel""".replace(
-    "_", " ").split()
+    "_", " "
+).split()
 US_CITIES = """New_York Los_Angeles Chicago Houston Phoenix Philadelphia San_Antonio San_Diego
 Dallas Austin Jacksonville San_Jose Fort_Worth Columbus Charlotte Indianapolis San_Francisco
 Seattle Denver Washington Boston Nashville Detroit Portland Las_Vegas Atlanta Miami Minneapolis
 Raleigh Pittsburgh""".replace("_", " ").split()
 GB_CITIES = """London Birmingham Manchester Leeds Glasgow Liverpool Bristol Sheffield Edinburgh
 Leicester Coventry Bradford Cardiff Belfast Nottingham Newcastle Southampton Reading""".split()
-RU_WORDS = ["строй", "монтаж", "техно", "металл", "пром", "снаб", "торг", "инвест", "логистик",
-            "сервис", "энерго", "агро", "мед", "софт", "дор", "сиб", "урал", "волга", "ромашка",
-            "альфа", "вектор", "гранит", "партнёр", "эксперт", "профи", "север", "юг", "трейд",
-            "стандарт", "капитал", "групп", "систем", "комплекс", "ресурс", "транс", "хим",
-            "лес", "нефть", "газ", "пласт"]
-LATIN_WORDS = ["Nord", "Süd", "Alpha", "Vector", "Prime", "Blue", "Green", "Metro", "Atlas",
-               "Nova", "Apex", "Delta", "Summit", "Pioneer", "Quantum", "Bright", "Urban", "Core",
-               "Fusion", "Vertex", "Global", "Smart", "Stone", "River", "Bay", "Peak", "Oak"]
-DE_KINDS = ["Bau", "Logistik", "Technik", "Maschinenbau", "Handel", "Software", "Medizintechnik",
-            "Energie", "Immobilien", "Consulting"]
-EN_KINDS = ["Systems", "Analytics", "Logistics", "Solutions", "Labs", "Industries", "Partners",
-            "Software", "Health", "Energy", "Capital", "Foods"]
-RU_INDUSTRIES = ["Строительство", "ИТ", "Оптовая торговля", "Розничная торговля", "Производство",
-                 "Транспорт и логистика", "Сельское хозяйство", "Медицина", "Образование",
-                 "Финансы", "Недвижимость", "Энергетика", "Нефть и газ", "Металлургия",
-                 "Химическая промышленность", "Пищевая промышленность", "Машиностроение",
-                 "Телекоммуникации", "Реклама и маркетинг", "Консалтинг", "Юридические услуги",
-                 "Гостиницы и рестораны", "Туризм", "Страхование", "Деревообработка",
-                 "Лёгкая промышленность", "Фармацевтика", "Электроника", "Охрана",
-                 "Клининг"]
-EN_INDUSTRIES = ["Construction", "Software", "Wholesale", "Retail", "Manufacturing", "Logistics",
-                 "Agriculture", "Healthcare", "Education", "Financial Services", "Real Estate",
-                 "Energy", "Oil & Gas", "Metals", "Chemicals", "Food & Beverage", "Machinery",
-                 "Telecommunications", "Marketing", "Consulting", "Legal Services",
-                 "Hospitality", "Travel", "Insurance", "Wood Products", "Apparel",
-                 "Pharmaceuticals", "Electronics", "Security", "Facility Services"]
-TECHNOLOGIES = ["1C-Bitrix", "WordPress", "Tilda", "Yandex.Metrika", "Google Analytics",
-                "jQuery", "React", "Nginx", "Shopify", "HubSpot", "amoCRM", "Jivo"]
-RU_FIRST = ["Иван", "Сергей", "Алексей", "Дмитрий", "Андрей", "Ольга", "Мария", "Елена",
-            "Наталья", "Татьяна", "Михаил", "Павел", "Анна", "Юлия", "Николай", "Ирина"]
-RU_LAST = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов",
-           "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев"]
-LATIN_FIRST = ["Hans", "Katrin", "Jonas", "Anna", "Lukas", "Julia", "John", "Jane", "Robert",
-               "Emily", "Michael", "Sarah", "David", "Laura", "James"]
-LATIN_LAST = ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Smith", "Johnson", "Brown",
-              "Taylor", "Miller", "Wilson", "Moore", "Clark"]
+RU_WORDS = [
+    "строй",
+    "монтаж",
+    "техно",
+    "металл",
+    "пром",
+    "снаб",
+    "торг",
+    "инвест",
+    "логистик",
+    "сервис",
+    "энерго",
+    "агро",
+    "мед",
+    "софт",
+    "дор",
+    "сиб",
+    "урал",
+    "волга",
+    "ромашка",
+    "альфа",
+    "вектор",
+    "гранит",
+    "партнёр",
+    "эксперт",
+    "профи",
+    "север",
+    "юг",
+    "трейд",
+    "стандарт",
+    "капитал",
+    "групп",
+    "систем",
+    "комплекс",
+    "ресурс",
+    "транс",
+    "хим",
+    "лес",
+    "нефть",
+    "газ",
+    "пласт",
+]
+LATIN_WORDS = [
+    "Nord",
+    "Süd",
+    "Alpha",
+    "Vector",
+    "Prime",
+    "Blue",
+    "Green",
+    "Metro",
+    "Atlas",
+    "Nova",
+    "Apex",
+    "Delta",
+    "Summit",
+    "Pioneer",
+    "Quantum",
+    "Bright",
+    "Urban",
+    "Core",
+    "Fusion",
+    "Vertex",
+    "Global",
+    "Smart",
+    "Stone",
+    "River",
+    "Bay",
+    "Peak",
+    "Oak",
+]
+DE_KINDS = [
+    "Bau",
+    "Logistik",
+    "Technik",
+    "Maschinenbau",
+    "Handel",
+    "Software",
+    "Medizintechnik",
+    "Energie",
+    "Immobilien",
+    "Consulting",
+]
+EN_KINDS = [
+    "Systems",
+    "Analytics",
+    "Logistics",
+    "Solutions",
+    "Labs",
+    "Industries",
+    "Partners",
+    "Software",
+    "Health",
+    "Energy",
+    "Capital",
+    "Foods",
+]
+RU_INDUSTRIES = [
+    "Строительство",
+    "ИТ",
+    "Оптовая торговля",
+    "Розничная торговля",
+    "Производство",
+    "Транспорт и логистика",
+    "Сельское хозяйство",
+    "Медицина",
+    "Образование",
+    "Финансы",
+    "Недвижимость",
+    "Энергетика",
+    "Нефть и газ",
+    "Металлургия",
+    "Химическая промышленность",
+    "Пищевая промышленность",
+    "Машиностроение",
+    "Телекоммуникации",
+    "Реклама и маркетинг",
+    "Консалтинг",
+    "Юридические услуги",
+    "Гостиницы и рестораны",
+    "Туризм",
+    "Страхование",
+    "Деревообработка",
+    "Лёгкая промышленность",
+    "Фармацевтика",
+    "Электроника",
+    "Охрана",
+    "Клининг",
+]
+EN_INDUSTRIES = [
+    "Construction",
+    "Software",
+    "Wholesale",
+    "Retail",
+    "Manufacturing",
+    "Logistics",
+    "Agriculture",
+    "Healthcare",
+    "Education",
+    "Financial Services",
+    "Real Estate",
+    "Energy",
+    "Oil & Gas",
+    "Metals",
+    "Chemicals",
+    "Food & Beverage",
+    "Machinery",
+    "Telecommunications",
+    "Marketing",
+    "Consulting",
+    "Legal Services",
+    "Hospitality",
+    "Travel",
+    "Insurance",
+    "Wood Products",
+    "Apparel",
+    "Pharmaceuticals",
+    "Electronics",
+    "Security",
+    "Facility Services",
+]
+TECHNOLOGIES = [
+    "1C-Bitrix",
+    "WordPress",
+    "Tilda",
+    "Yandex.Metrika",
+    "Google Analytics",
+    "jQuery",
+    "React",
+    "Nginx",
+    "Shopify",
+    "HubSpot",
+    "amoCRM",
+    "Jivo",
+]
+RU_FIRST = [
+    "Иван",
+    "Сергей",
+    "Алексей",
+    "Дмитрий",
+    "Андрей",
+    "Ольга",
+    "Мария",
+    "Елена",
+    "Наталья",
+    "Татьяна",
+    "Михаил",
+    "Павел",
+    "Анна",
+    "Юлия",
+    "Николай",
+    "Ирина",
+]
+RU_LAST = [
+    "Иванов",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Васильев",
+    "Петров",
+    "Соколов",
+    "Михайлов",
+    "Новиков",
+    "Фёдоров",
+    "Морозов",
+    "Волков",
+    "Алексеев",
+    "Лебедев",
+]
+LATIN_FIRST = [
+    "Hans",
+    "Katrin",
+    "Jonas",
+    "Anna",
+    "Lukas",
+    "Julia",
+    "John",
+    "Jane",
+    "Robert",
+    "Emily",
+    "Michael",
+    "Sarah",
+    "David",
+    "Laura",
+    "James",
+]
+LATIN_LAST = [
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Smith",
+    "Johnson",
+    "Brown",
+    "Taylor",
+    "Miller",
+    "Wilson",
+    "Moore",
+    "Clark",
+]
 # (title, seniority, department); the first four are decision makers.
 TITLES = {
-    "ru": [("Генеральный директор", "c_suite", "management"),
-           ("Коммерческий директор", "director", "sales"),
-           ("Финансовый директор", "c_suite", "finance"), ("Учредитель", "owner", "management"),
-           ("Главный бухгалтер", "head", "finance"),
-           ("Начальник отдела закупок", "head", "procurement"),
-           ("Менеджер по продажам", "entry", "sales"), ("Главный инженер", "head", "engineering"),
-           ("Специалист по закупкам", "entry", "procurement"), ("Маркетолог", "entry",
-                                                                "marketing")],
-    "en": [("CEO", "c_suite", "management"), ("VP of Sales", "vp", "sales"),
-           ("CFO", "c_suite", "finance"), ("Founder", "founder", "management"),
-           ("Head of Procurement", "head", "procurement"),
-           ("Marketing Manager", "manager", "marketing"),
-           ("Sales Representative", "entry", "sales"), ("Engineer", "senior", "engineering"),
-           ("Office Manager", "manager", "operations"), ("Buyer", "entry", "procurement")],
+    "ru": [
+        ("Генеральный директор", "c_suite", "management"),
+        ("Коммерческий директор", "director", "sales"),
+        ("Финансовый директор", "c_suite", "finance"),
+        ("Учредитель", "owner", "management"),
+        ("Главный бухгалтер", "head", "finance"),
+        ("Начальник отдела закупок", "head", "procurement"),
+        ("Менеджер по продажам", "entry", "sales"),
+        ("Главный инженер", "head", "engineering"),
+        ("Специалист по закупкам", "entry", "procurement"),
+        ("Маркетолог", "entry", "marketing"),
+    ],
+    "en": [
+        ("CEO", "c_suite", "management"),
+        ("VP of Sales", "vp", "sales"),
+        ("CFO", "c_suite", "finance"),
+        ("Founder", "founder", "management"),
+        ("Head of Procurement", "head", "procurement"),
+        ("Marketing Manager", "manager", "marketing"),
+        ("Sales Representative", "entry", "sales"),
+        ("Engineer", "senior", "engineering"),
+        ("Office Manager", "manager", "operations"),
+        ("Buyer", "entry", "procurement"),
+    ],
 }
-EMAIL_STATUSES = (["unverified"] * 12 + ["valid"] * 5 + ["invalid", "risky", "unknown"])
-TRANSLIT = str.maketrans({"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh",
-                          "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n",
-                          "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f",
-                          "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ы": "y",
-                          "э": "e", "ю": "yu", "я": "ya", "ь": "", "ъ": "", "ё": "e", "ä": "ae",
-                          "ö": "oe", "ü": "ue", "ß": "ss", " ": "-"})
+EMAIL_STATUSES = ["unverified"] * 12 + ["valid"] * 5 + ["invalid", "risky", "unknown"]
+TRANSLIT = str.maketrans(
+    {
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "g",
+        "д": "d",
+        "е": "e",
+        "ж": "zh",
+        "з": "z",
+        "и": "i",
+        "й": "y",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ы": "y",
+        "э": "e",
+        "ю": "yu",
+        "я": "ya",
+        "ь": "",
+        "ъ": "",
+        "ё": "e",
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+        "ß": "ss",
+        " ": "-",
+    }
+)
 
 
 def _zipf(n: int, s: float = 1.0) -> list[float]:
@@ -177,8 +435,10 @@ class Generator:
         scale = 0.75 / sum(rest)
         self.ru_cities = ru
         self.ru_cum = _cum([0.25] + [w * scale for w in rest])
-        self.city_cum = {c: _cum(_zipf(len(lst))) for c, lst in
-                         (("DE", DE_CITIES), ("US", US_CITIES), ("GB", GB_CITIES))}
+        self.city_cum = {
+            c: _cum(_zipf(len(lst)))
+            for c, lst in (("DE", DE_CITIES), ("US", US_CITIES), ("GB", GB_CITIES))
+        }
         self.cities = {"RU": ru, "DE": DE_CITIES, "US": US_CITIES, "GB": GB_CITIES}
         self.industry_cum = _cum(_zipf(30, 0.8))
         self.now = utcnow()
@@ -200,8 +460,10 @@ class Generator:
             name = f"{legal} «{core}»"
             tld, industries = ".ru", RU_INDUSTRIES
             raw_city = ("г. " + city) if r.random() < 0.1 else city
-            phone = f"+7 {r.randrange(300, 999)} {r.randrange(100, 999)}-{r.randrange(10, 99)}-" \
-                    f"{r.randrange(10, 99)}"
+            phone = (
+                f"+7 {r.randrange(300, 999)} {r.randrange(100, 999)}-{r.randrange(10, 99)}-"
+                f"{r.randrange(10, 99)}"
+            )
             inn = str(7_700_000_000 + cid) if r.random() < 0.8 else None
             ogrn = str(1_027_700_000_000 + cid) if inn and r.random() < 0.7 else None
             vat = None
@@ -209,36 +471,58 @@ class Generator:
             city = r.choices(self.cities[country], cum_weights=self.city_cum[country])[0]
             region, raw_city = None, city
             kinds = DE_KINDS if country == "DE" else EN_KINDS
-            core = f"{r.choice(LATIN_WORDS)} {r.choice(LATIN_LAST if r.random() < .5 else kinds)}"
+            core = f"{r.choice(LATIN_WORDS)} {r.choice(LATIN_LAST if r.random() < 0.5 else kinds)}"
             legal = {"DE": "GmbH", "US": "Inc.", "GB": "Ltd"}[country]
             name = f"{core} {legal}"
             tld = {"DE": ".de", "US": ".com", "GB": ".co.uk"}[country]
             industries = EN_INDUSTRIES
-            phone = f"+{49 if country == 'DE' else 1 if country == 'US' else 44} " \
-                    f"{r.randrange(20, 999)} {r.randrange(1000000, 9999999)}"
+            phone = (
+                f"+{49 if country == 'DE' else 1 if country == 'US' else 44} "
+                f"{r.randrange(20, 999)} {r.randrange(1000000, 9999999)}"
+            )
             inn = ogrn = None
             vat = f"DE{100_000_000 + cid}" if country == "DE" and r.random() < 0.5 else None
         slug = _fold(core).translate(TRANSLIT).replace("«", "").replace("»", "")
         domain = f"{slug}-{cid:x}{tld}" if r.random() < 0.9 else None
-        employees = None if r.random() < 0.15 else \
-            min(500_000, int(math.exp(r.gauss(2.6, 1.5))) + 1)
+        employees = (
+            None if r.random() < 0.15 else min(500_000, int(math.exp(r.gauss(2.6, 1.5))) + 1)
+        )
         y = r.random()
         status = "new" if y < 0.95 else "current" if y < 0.99 else "former"
         first_days = r.random() * 730
-        industry = (None if r.random() < 0.1 else
-                    r.choices(industries, cum_weights=self.industry_cum)[0])
+        industry = (
+            None if r.random() < 0.1 else r.choices(industries, cum_weights=self.industry_cum)[0]
+        )
         return {
-            "id": cid, "name": name, "name_key": _fold(core), "legal_form": legal,
-            "domain": domain, "website": f"https://{domain}/" if domain else None,
-            "country": country, "region": region, "city": raw_city, "city_key": city_key(raw_city),
-            "address": None, "postal_code": None,
+            "id": cid,
+            "name": name,
+            "name_key": _fold(core),
+            "legal_form": legal,
+            "domain": domain,
+            "website": f"https://{domain}/" if domain else None,
+            "country": country,
+            "region": region,
+            "city": raw_city,
+            "city_key": city_key(raw_city),
+            "address": None,
+            "postal_code": None,
             "phones": [phone] if r.random() < 0.7 else [],
-            "industry": industry, "industry_key": text_key(industry),
-            "employees": employees, "revenue": None, "inn": inn, "ogrn": ogrn, "kpp": None,
-            "vat": vat, "registry_ids": {"inn": inn} if inn else {}, "social": {},
-            "technologies": r.sample(TECHNOLOGIES, r.randrange(0, 4)), "description": None,
-            "status": status, "first_seen": self._when(first_days),
-            "last_seen": self._when(first_days * r.random()), "last_verified": None,
+            "industry": industry,
+            "industry_key": text_key(industry),
+            "employees": employees,
+            "revenue": None,
+            "inn": inn,
+            "ogrn": ogrn,
+            "kpp": None,
+            "vat": vat,
+            "registry_ids": {"inn": inn} if inn else {},
+            "social": {},
+            "technologies": r.sample(TECHNOLOGIES, r.randrange(0, 4)),
+            "description": None,
+            "status": status,
+            "first_seen": self._when(first_days),
+            "last_seen": self._when(first_days * r.random()),
+            "last_verified": None,
         }
 
     def people(self, c: dict, next_pid: int) -> list[dict]:
@@ -257,16 +541,26 @@ class Generator:
             else:
                 first, last = r.choice(LATIN_FIRST), r.choice(LATIN_LAST)
                 full = f"{first} {last}"
-            title, seniority, dept = r.choice(TITLES[lang][:4] if j == dm_at else
-                                              TITLES[lang][4:])
-            out.append({
-                "id": next_pid + j, "company_id": c["id"], "full_name": full,
-                "first_name": first, "middle_name": None, "last_name": last,
-                "name_key": _fold(full), "title": title, "seniority": seniority,
-                "department": dept, "is_decision_maker": j == dm_at, "phones": [],
-                "first_seen": c["first_seen"], "last_seen": c["last_seen"],
-                "gone_at": c["last_seen"] if r.random() < 0.02 else None,
-            })
+            title, seniority, dept = r.choice(TITLES[lang][:4] if j == dm_at else TITLES[lang][4:])
+            out.append(
+                {
+                    "id": next_pid + j,
+                    "company_id": c["id"],
+                    "full_name": full,
+                    "first_name": first,
+                    "middle_name": None,
+                    "last_name": last,
+                    "name_key": _fold(full),
+                    "title": title,
+                    "seniority": seniority,
+                    "department": dept,
+                    "is_decision_maker": j == dm_at,
+                    "phones": [],
+                    "first_seen": c["first_seen"],
+                    "last_seen": c["last_seen"],
+                    "gone_at": c["last_seen"] if r.random() < 0.02 else None,
+                }
+            )
         return out
 
     def emails(self, c: dict, people: list[dict]) -> list[dict]:
@@ -282,11 +576,21 @@ class Generator:
                 rows.append((f"{local}.{p['id']:x}@{domain}", p["id"], "personal"))
         if r.random() < 0.05:
             rows.append((f"info@{domain}", None, "role"))
-        return [{"address": a, "domain": domain, "person_id": pid, "company_id": c["id"],
-                 "kind": kind, "origin": r.choice(("found", "guessed", "imported")),
-                 "status": r.choice(EMAIL_STATUSES), "attempts": 0,
-                 "first_seen": c["first_seen"], "last_seen": c["last_seen"]}
-                for a, pid, kind in rows]
+        return [
+            {
+                "address": a,
+                "domain": domain,
+                "person_id": pid,
+                "company_id": c["id"],
+                "kind": kind,
+                "origin": r.choice(("found", "guessed", "imported")),
+                "status": r.choice(EMAIL_STATUSES),
+                "attempts": 0,
+                "first_seen": c["first_seen"],
+                "last_seen": c["last_seen"],
+            }
+            for a, pid, kind in rows
+        ]
 
 
 # -- build ------------------------------------------------------------------------------------
@@ -325,8 +629,10 @@ def build(db: Path, n: int) -> dict[str, float]:
         raw.execute("PRAGMA cache_size=-400000")
         # Secondary indexes are dropped for the load and re-created from their own DDL after;
         # the UNIQUE constraints' automatic indexes stay (they cannot be dropped).
-        ddl = raw.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT "
-                          f"NULL AND tbl_name IN {tables}").fetchall()
+        ddl = raw.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT "
+            f"NULL AND tbl_name IN {tables}"
+        ).fetchall()
         with conn.begin():
             for name, _ in ddl:
                 conn.exec_driver_sql(f'DROP INDEX "{name}"')
@@ -351,8 +657,11 @@ def build(db: Path, n: int) -> dict[str, float]:
             counts["emails"] += len(emails)
             done = counts["companies"]
             if done % 200_000 < CHUNK or done == n:
-                print(f"  ... {done:,} companies, {time.perf_counter() - t0:.0f}s",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"  ... {done:,} companies, {time.perf_counter() - t0:.0f}s",
+                    file=sys.stderr,
+                    flush=True,
+                )
         t_rows = time.perf_counter() - t0
         with conn.begin():
             for _, sql in ddl:
@@ -388,8 +697,11 @@ def cases() -> list[tuple[str, ProspectFilter, dict]]:
         ("country RU, sort employees", f(country="RU"), {"sort": "employees"}),
         ("country RU, sort newest", f(country="RU"), {"sort": "newest"}),
         ("country RU, offset 5000", f(country="RU"), {"offset": 5000}),
-        ("Москва + status current + has_dm",
-         f(city="Москва", status="current", has_decision_maker=True), {}),
+        (
+            "Москва + status current + has_dm",
+            f(city="Москва", status="current", has_decision_maker=True),
+            {},
+        ),
     ]
 
 
@@ -439,16 +751,19 @@ def main() -> None:
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     n = args.companies
-    label = f"{n // 1_000_000}m" if n % 1_000_000 == 0 else f"{n // 1000}k" \
-        if n % 1000 == 0 else str(n)
+    label = (
+        f"{n // 1_000_000}m" if n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
+    )
     db = out / f"bench-list-{label}.db"
 
     if args.rebuild or not _is_current(db, n):
         print(f"building {db.relative_to(ROOT)} ({n:,} companies) ...", file=sys.stderr)
         b = build(db, n)
-        print(f"build: {b['companies']:,} companies, {b['people']:,} people, {b['emails']:,} "
-              f"emails in {b['total_s']:.1f}s (rows {b['rows_s']:.1f}s, indexes "
-              f"{b['total_s'] - b['rows_s']:.1f}s)")
+        print(
+            f"build: {b['companies']:,} companies, {b['people']:,} people, {b['emails']:,} "
+            f"emails in {b['total_s']:.1f}s (rows {b['rows_s']:.1f}s, indexes "
+            f"{b['total_s'] - b['rows_s']:.1f}s)"
+        )
     else:
         print(f"reusing {db.relative_to(ROOT)} (--rebuild to regenerate)")
     print(f"database: {db.stat().st_size / 1e6:.0f} MB")
@@ -456,28 +771,39 @@ def main() -> None:
     engine = make_engine(f"sqlite:///{db}")
     slow = []
     with engine.connect() as conn:
-        counts = {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
-                  for t in (Company.__table__, Person.__table__, Email.__table__)}
-        stats = conn.execute(text("SELECT count(*) FROM sqlite_master "
-                                  "WHERE name = 'sqlite_stat1'")).scalar_one()
-        print(f"rows: {counts['companies']:,} companies, {counts['people']:,} people, "
-              f"{counts['emails']:,} emails; sqlite_stat1 {'present' if stats else 'absent'}")
-        print(f"list_companies(limit=50), 1 first run then {RUNS} timed runs, target "
-              f"{TARGET_MS:.0f} ms\n")
+        counts = {
+            t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in (Company.__table__, Person.__table__, Email.__table__)
+        }
+        stats = conn.execute(
+            text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        ).scalar_one()
+        print(
+            f"rows: {counts['companies']:,} companies, {counts['people']:,} people, "
+            f"{counts['emails']:,} emails; sqlite_stat1 {'present' if stats else 'absent'}"
+        )
+        print(
+            f"list_companies(limit=50), 1 first run then {RUNS} timed runs, target "
+            f"{TARGET_MS:.0f} ms\n"
+        )
         print(f"{'combination':<36} {'rows':>4} {'first':>8} {'median':>8} {'max':>8}")
         worst = ("", 0.0)
         for name, flt, kw in cases():
             rows, first, times = time_case(conn, flt, kw)
             med = statistics.median(times)
             flag = "  SLOW" if med > TARGET_MS else ""
-            print(f"{name:<36} {rows:>4} {first:>8.1f} {med:>8.1f} {max(times):>8.1f}{flag}",
-                  flush=True)
+            print(
+                f"{name:<36} {rows:>4} {first:>8.1f} {med:>8.1f} {max(times):>8.1f}{flag}",
+                flush=True,
+            )
             if med > worst[1]:
                 worst = (name, med)
             if med > TARGET_MS:
                 slow.append((name, flt, kw))
-        print(f"\nslowest median: {worst[1]:.1f} ms ({worst[0]}); "
-              f"{len(slow)} of {len(cases())} over {TARGET_MS:.0f} ms")
+        print(
+            f"\nslowest median: {worst[1]:.1f} ms ({worst[0]}); "
+            f"{len(slow)} of {len(cases())} over {TARGET_MS:.0f} ms"
+        )
         if slow:
             print("\nquery plans of the combinations over target:")
             for name, flt, kw in slow:
@@ -485,14 +811,23 @@ def main() -> None:
                 print("\n".join(explain(conn, flt, kw)))
     engine.dispose()
 
-    cmd = [str(Path(sys.executable).with_name("leadgen")),
-           "--database-url", f"sqlite:///{db.relative_to(ROOT)}",
-           "list", "--country", "RU", "--city", "Москва", "--json"]
+    cmd = [
+        str(Path(sys.executable).with_name("leadgen")),
+        "--database-url",
+        f"sqlite:///{db.relative_to(ROOT)}",
+        "list",
+        "--country",
+        "RU",
+        "--city",
+        "Москва",
+        "--json",
+    ]
     walls = []
     for _ in range(3):
         t = time.perf_counter()
-        p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
-                           env={**os.environ, "PYTHONUTF8": "1"})
+        p = subprocess.run(
+            cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONUTF8": "1"}
+        )
         walls.append((time.perf_counter() - t) * 1000)
         if p.returncode != 0:
             print(f"\nCLI failed ({p.returncode}): {p.stderr.strip()[-500:]}")
@@ -500,9 +835,11 @@ def main() -> None:
     t = time.perf_counter()
     subprocess.run([sys.executable, "-c", "pass"], check=True)
     bare = (time.perf_counter() - t) * 1000
-    print(f"\nCLI `leadgen list --country RU --city Москва --json` (subprocess, wall): "
-          f"{' / '.join(f'{w:.0f}' for w in walls)} ms over 3 runs "
-          f"(bare `python -c pass`: {bare:.0f} ms)")
+    print(
+        f"\nCLI `leadgen list --country RU --city Москва --json` (subprocess, wall): "
+        f"{' / '.join(f'{w:.0f}' for w in walls)} ms over 3 runs "
+        f"(bare `python -c pass`: {bare:.0f} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -12,32 +12,137 @@ import random
 import sys
 from pathlib import Path
 
-RU_FIRST = ["Иван", "Сергей", "Алексей", "Дмитрий", "Андрей", "Ольга", "Мария", "Елена",
-            "Наталья", "Татьяна", "Михаил", "Павел", "Анна", "Юлия", "Николай", "Ирина"]
-RU_LAST = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов",
-           "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев"]
+RU_FIRST = [
+    "Иван",
+    "Сергей",
+    "Алексей",
+    "Дмитрий",
+    "Андрей",
+    "Ольга",
+    "Мария",
+    "Елена",
+    "Наталья",
+    "Татьяна",
+    "Михаил",
+    "Павел",
+    "Анна",
+    "Юлия",
+    "Николай",
+    "Ирина",
+]
+RU_LAST = [
+    "Иванов",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Васильев",
+    "Петров",
+    "Соколов",
+    "Михайлов",
+    "Новиков",
+    "Фёдоров",
+    "Морозов",
+    "Волков",
+    "Алексеев",
+    "Лебедев",
+]
 RU_PATR = ["Иванович", "Сергеевич", "Петрович", "Алексеевич", "Николаевич", "Андреевич"]
 DE_FIRST = ["Hans", "Katrin", "Jonas", "Anna", "Lukas", "Julia", "Felix", "Sabine", "Jürgen"]
 DE_LAST = ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker"]
 EN_FIRST = ["John", "Jane", "Robert", "Emily", "Michael", "Sarah", "David", "Laura", "James"]
 EN_LAST = ["Smith", "Johnson", "Brown", "Taylor", "Miller", "Wilson", "Moore", "Clark"]
-RU_TITLES = ["Генеральный директор", "Коммерческий директор", "Главный бухгалтер",
-             "Начальник отдела закупок", "Менеджер по продажам", "Главный инженер", "Прораб"]
+RU_TITLES = [
+    "Генеральный директор",
+    "Коммерческий директор",
+    "Главный бухгалтер",
+    "Начальник отдела закупок",
+    "Менеджер по продажам",
+    "Главный инженер",
+    "Прораб",
+]
 DE_TITLES = ["Geschäftsführer", "Leiter Einkauf", "Vertriebsleiterin", "Prokurist"]
 EN_TITLES = ["CEO", "VP of Sales", "Head of Procurement", "Marketing Manager", "CFO"]
-RU_CITIES = [("Москва", "495"), ("Санкт-Петербург", "812"), ("Казань", "843"),
-             ("Екатеринбург", "343"), ("Новосибирск", "383"), ("Самара", "846")]
+RU_CITIES = [
+    ("Москва", "495"),
+    ("Санкт-Петербург", "812"),
+    ("Казань", "843"),
+    ("Екатеринбург", "343"),
+    ("Новосибирск", "383"),
+    ("Самара", "846"),
+]
 DE_CITIES = [("Berlin", "30"), ("München", "89"), ("Hamburg", "40"), ("Köln", "221")]
 EN_CITIES = [("New York", "212"), ("Chicago", "312"), ("Boston", "617"), ("Seattle", "206")]
-WORDS = ["строй", "монтаж", "техно", "металл", "пром", "снаб", "торг", "инвест", "логистик",
-         "сервис", "энерго", "агро", "мед", "софт", "дор", "сиб", "урал", "волга"]
-TRANSLIT = str.maketrans({"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh",
-                          "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n",
-                          "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f",
-                          "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ы": "y",
-                          "э": "e", "ю": "yu", "я": "ya", "ь": "", "ъ": "", "ё": "e"})
-HEADERS = ["Название", "Сайт", "ИНН", "ОГРН", "Телефон", "Город", "Страна", "Отрасль",
-           "Сотрудники", "ФИО", "Должность", "E-mail"]
+WORDS = [
+    "строй",
+    "монтаж",
+    "техно",
+    "металл",
+    "пром",
+    "снаб",
+    "торг",
+    "инвест",
+    "логистик",
+    "сервис",
+    "энерго",
+    "агро",
+    "мед",
+    "софт",
+    "дор",
+    "сиб",
+    "урал",
+    "волга",
+]
+TRANSLIT = str.maketrans(
+    {
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "g",
+        "д": "d",
+        "е": "e",
+        "ж": "zh",
+        "з": "z",
+        "и": "i",
+        "й": "y",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ы": "y",
+        "э": "e",
+        "ю": "yu",
+        "я": "ya",
+        "ь": "",
+        "ъ": "",
+        "ё": "e",
+    }
+)
+HEADERS = [
+    "Название",
+    "Сайт",
+    "ИНН",
+    "ОГРН",
+    "Телефон",
+    "Город",
+    "Страна",
+    "Отрасль",
+    "Сотрудники",
+    "ФИО",
+    "Должность",
+    "E-mail",
+]
 
 
 def inn10(rng: random.Random) -> str:
@@ -59,27 +164,53 @@ def _company(rng: random.Random, i: int) -> dict[str, str]:
         name = (rng.choice(WORDS) + rng.choice(WORDS) + "-" + str(i)).capitalize()
         city, code = rng.choice(RU_CITIES)
         domain = name.lower().translate(TRANSLIT) + ".ru"
-        return {"Название": f"ООО «{name}»", "Сайт": domain, "ИНН": inn10(rng),
-                "ОГРН": ogrn13(rng), "Телефон": f"8 ({code}) {rng.randrange(200, 999)}-"
-                f"{rng.randrange(10, 99)}-{rng.randrange(10, 99)}", "Город": city,
-                "Страна": "Россия", "Отрасль": rng.choice(["Строительство", "ИТ", "Торговля"]),
-                "Сотрудники": str(rng.randrange(5, 5000)), "_lang": "ru", "_domain": domain}
+        return {
+            "Название": f"ООО «{name}»",
+            "Сайт": domain,
+            "ИНН": inn10(rng),
+            "ОГРН": ogrn13(rng),
+            "Телефон": f"8 ({code}) {rng.randrange(200, 999)}-"
+            f"{rng.randrange(10, 99)}-{rng.randrange(10, 99)}",
+            "Город": city,
+            "Страна": "Россия",
+            "Отрасль": rng.choice(["Строительство", "ИТ", "Торговля"]),
+            "Сотрудники": str(rng.randrange(5, 5000)),
+            "_lang": "ru",
+            "_domain": domain,
+        }
     if kind < 0.85:
         name = f"{rng.choice(DE_LAST)} {rng.choice(['Bau', 'Logistik', 'Technik'])} {i}"
         city, code = rng.choice(DE_CITIES)
         domain = name.lower().replace(" ", "-").replace("ü", "ue") + ".de"
-        return {"Название": name + " GmbH", "Сайт": "www." + domain, "ИНН": "", "ОГРН": "",
-                "Телефон": f"+49 {code} {rng.randrange(1000, 9999)} {rng.randrange(100, 999)}",
-                "Город": city, "Страна": "Deutschland", "Отрасль": "Bauwesen",
-                "Сотрудники": f"{rng.randrange(10, 200)}-{rng.randrange(200, 999)}",
-                "_lang": "de", "_domain": domain}
+        return {
+            "Название": name + " GmbH",
+            "Сайт": "www." + domain,
+            "ИНН": "",
+            "ОГРН": "",
+            "Телефон": f"+49 {code} {rng.randrange(1000, 9999)} {rng.randrange(100, 999)}",
+            "Город": city,
+            "Страна": "Deutschland",
+            "Отрасль": "Bauwesen",
+            "Сотрудники": f"{rng.randrange(10, 200)}-{rng.randrange(200, 999)}",
+            "_lang": "de",
+            "_domain": domain,
+        }
     name = f"{rng.choice(EN_LAST)} {rng.choice(['Systems', 'Widgets', 'Analytics'])} {i}"
     city, code = rng.choice(EN_CITIES)
     domain = name.lower().replace(" ", "") + ".com"
-    return {"Название": name + " Inc.", "Сайт": f"https://{domain}/", "ИНН": "", "ОГРН": "",
-            "Телефон": f"+1 ({code}) {rng.randrange(200, 999)}-{rng.randrange(1000, 9999)}",
-            "Город": city, "Страна": "USA", "Отрасль": "Software",
-            "Сотрудники": str(rng.randrange(10, 900)), "_lang": "en", "_domain": domain}
+    return {
+        "Название": name + " Inc.",
+        "Сайт": f"https://{domain}/",
+        "ИНН": "",
+        "ОГРН": "",
+        "Телефон": f"+1 ({code}) {rng.randrange(200, 999)}-{rng.randrange(1000, 9999)}",
+        "Город": city,
+        "Страна": "USA",
+        "Отрасль": "Software",
+        "Сотрудники": str(rng.randrange(10, 900)),
+        "_lang": "en",
+        "_domain": domain,
+    }
 
 
 def _person(rng: random.Random, c: dict[str, str], j: int) -> dict[str, str]:

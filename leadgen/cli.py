@@ -20,8 +20,8 @@ from leadgen import __version__
 app = typer.Typer(
     name="leadgen",
     help="Open-source lead generation: import, crawl, enrich and score B2B prospects on your own "
-         "machine.  The database is ./leadgen.db (SQLite) unless --database-url or "
-         "LEADGEN_DATABASE_URL names another (postgresql+psycopg://…).",
+    "machine.  The database is ./leadgen.db (SQLite) unless --database-url or "
+    "LEADGEN_DATABASE_URL names another (postgresql+psycopg://…).",
     epilog="Example: leadgen import examples/prospects.csv --source sample && leadgen list",
     no_args_is_help=True,
     rich_markup_mode="markdown",
@@ -57,37 +57,68 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    database_url: Annotated[str | None, typer.Option(
-        "--database-url", envvar="LEADGEN_DATABASE_URL",
-        help="SQLAlchemy URL, e.g. sqlite:///leads.db or postgresql+psycopg://u@host/db.")] = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            envvar="LEADGEN_DATABASE_URL",
+            help="SQLAlchemy URL, e.g. sqlite:///leads.db or postgresql+psycopg://u@host/db.",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     _state["database_url"] = database_url
 
 
 # -- import -----------------------------------------------------------------------------------
-@app.command("import", epilog=(
-    "Examples: leadgen import expo-2025.xlsx --source expo-2025  |  "
-    "leadgen import crm.csv --source crm --customers --map 'Клиент=company_name'  |  "
-    "leadgen import list.csv --source bought --encoding cp1251 --delimiter ';' --country RU"))
+@app.command(
+    "import",
+    epilog=(
+        "Examples: leadgen import expo-2025.xlsx --source expo-2025  |  "
+        "leadgen import crm.csv --source crm --customers --map 'Клиент=company_name'  |  "
+        "leadgen import list.csv --source bought --encoding cp1251 --delimiter ';' --country RU"
+    ),
+)
 def import_cmd(
     file: Annotated[Path, typer.Argument(help="A .csv/.tsv/.txt, .xlsx or .jsonl file.")],
-    source: Annotated[str | None, typer.Option(
-        help="Name of this list, kept with every value (default: the file name).")] = None,
-    customers: Annotated[bool, typer.Option(
-        "--customers", help="Mark every company in the file as a current customer.")] = False,
-    map_: Annotated[list[str] | None, typer.Option(
-        "--map", help="COLUMN=FIELD for a column the aliases don't know (repeatable); "
-                      "FIELD 'ignore' skips it.")] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(help="Name of this list, kept with every value (default: the file name)."),
+    ] = None,
+    customers: Annotated[
+        bool,
+        typer.Option("--customers", help="Mark every company in the file as a current customer."),
+    ] = False,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="COLUMN=FIELD for a column the aliases don't know (repeatable); "
+            "FIELD 'ignore' skips it.",
+        ),
+    ] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding (default: detected).")] = None,
-    delimiter: Annotated[str | None, typer.Option(
-        help="CSV delimiter (default: detected among , ; tab |).")] = None,
+    delimiter: Annotated[
+        str | None, typer.Option(help="CSV delimiter (default: detected among , ; tab |).")
+    ] = None,
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first).")] = None,
-    country: Annotated[str | None, typer.Option(
-        help="Country for rows that name none (phone numbers without +code), e.g. RU.")] = None,
-    rejects: Annotated[Path | None, typer.Option(
-        help="Where to write rejected rows (default: FILE.rejects.csv beside the input).")] = None,
+    country: Annotated[
+        str | None,
+        typer.Option(
+            help="Country for rows that name none (phone numbers without +code), e.g. RU."
+        ),
+    ] = None,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where to write rejected rows (default: FILE.rejects.csv beside the input)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import a purchased list or CRM export: companies, contacts, phones, emails, ИНН/ОГРН.
@@ -111,10 +142,19 @@ def import_cmd(
     engine = _engine()
     try:
         with progress(err, f"importing {file.name}", "rows") as update:
-            summary = import_file(engine, file, source=source or file.name, customers=customers,
-                                  overrides=overrides, encoding=encoding, delimiter=delimiter,
-                                  sheet=sheet, country=country, rejects_path=rejects,
-                                  progress=update)
+            summary = import_file(
+                engine,
+                file,
+                source=source or file.name,
+                customers=customers,
+                overrides=overrides,
+                encoding=encoding,
+                delimiter=delimiter,
+                sheet=sheet,
+                country=country,
+                rejects_path=rejects,
+                progress=update,
+            )
     except FileReadError as exc:
         _fail(f"{exc.path}: {exc.reason}; nothing was imported")
     except UnimportableFile as exc:
@@ -132,11 +172,16 @@ def _print_import_summary(s) -> None:
         colour = "red" if p.severity == "error" else "yellow"
         err.print(f"[{colour}]{p.where}[/]: {p.reason}", highlight=False)
     if len(s.problems) > shown:
-        err.print(f"… and {len(s.problems) - shown} more problems (all in the run record "
-                  f"#{s.run_id}{' and ' + s.rejects_path if s.rejects_path else ''})")
+        err.print(
+            f"… and {len(s.problems) - shown} more problems (all in the run record "
+            f"#{s.run_id}{' and ' + s.rejects_path if s.rejects_path else ''})"
+        )
     if s.ignored_columns:
-        err.print(f"[yellow]columns not imported[/]: {', '.join(s.ignored_columns)} "
-                  "(map them with --map 'COLUMN=field')", highlight=False)
+        err.print(
+            f"[yellow]columns not imported[/]: {', '.join(s.ignored_columns)} "
+            "(map them with --map 'COLUMN=field')",
+            highlight=False,
+        )
     enc = f", {s.encoding}" if s.encoding else ""
     delim = f", delimiter {s.delimiter!r}" if s.delimiter else ""
     err.print(
@@ -147,7 +192,8 @@ def _print_import_summary(s) -> None:
         f"{r.people_new} new, {r.people_updated} updated, {r.people_unchanged} unchanged · "
         f"emails {r.emails_new} new"
         f"{f' · {r.suppressed} suppressed' if r.suppressed else ''} · {s.seconds:.1f}s",
-        highlight=False)
+        highlight=False,
+    )
     if s.rejects_path:
         err.print(f"rejected rows written to {s.rejects_path}", highlight=False)
 
@@ -162,12 +208,18 @@ NameOpt = Annotated[str | None, typer.Option("--name", help="Company name starts
 DomainOpt = Annotated[str | None, typer.Option(help="Registrable domain.")]
 MinEmpOpt = Annotated[int | None, typer.Option(help="At least this many employees.")]
 MaxEmpOpt = Annotated[int | None, typer.Option(help="At most this many employees.")]
-HasEmailOpt = Annotated[bool | None, typer.Option("--has-email/--no-email",
-                                                  help="With (or without) any email.")]
-HasPhoneOpt = Annotated[bool | None, typer.Option("--has-phone/--no-phone",
-                                                  help="With (or without) a company phone.")]
-HasDmOpt = Annotated[bool | None, typer.Option(
-    "--has-decision-maker/--no-decision-maker", help="With (or without) a decision maker.")]
+HasEmailOpt = Annotated[
+    bool | None, typer.Option("--has-email/--no-email", help="With (or without) any email.")
+]
+HasPhoneOpt = Annotated[
+    bool | None, typer.Option("--has-phone/--no-phone", help="With (or without) a company phone.")
+]
+HasDmOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--has-decision-maker/--no-decision-maker", help="With (or without) a decision maker."
+    ),
+]
 
 
 def _filter(**kw: Any):
@@ -179,13 +231,23 @@ def _filter(**kw: Any):
     return ProspectFilter(**kw)
 
 
-@app.command("list", epilog="Examples: leadgen list --country RU --city Москва --has-email  |  "
-                            "leadgen list --status current --json  |  leadgen list --name ромаш")
+@app.command(
+    "list",
+    epilog="Examples: leadgen list --country RU --city Москва --has-email  |  "
+    "leadgen list --status current --json  |  leadgen list --name ромаш",
+)
 def list_cmd(
-    country: CountryOpt = None, region: RegionOpt = None, city: CityOpt = None,
-    status: StatusOpt = None, industry: IndustryOpt = None, name: NameOpt = None,
-    domain: DomainOpt = None, min_employees: MinEmpOpt = None, max_employees: MaxEmpOpt = None,
-    has_email: HasEmailOpt = None, has_phone: HasPhoneOpt = None,
+    country: CountryOpt = None,
+    region: RegionOpt = None,
+    city: CityOpt = None,
+    status: StatusOpt = None,
+    industry: IndustryOpt = None,
+    name: NameOpt = None,
+    domain: DomainOpt = None,
+    min_employees: MinEmpOpt = None,
+    max_employees: MaxEmpOpt = None,
+    has_email: HasEmailOpt = None,
+    has_phone: HasPhoneOpt = None,
     has_decision_maker: HasDmOpt = None,
     limit: Annotated[int, typer.Option(help="How many companies to show.")] = 50,
     offset: Annotated[int, typer.Option(help="Skip this many first.")] = 0,
@@ -197,10 +259,20 @@ def list_cmd(
 
     if sort not in SORTS:
         _fail(f"--sort must be one of {', '.join(SORTS)}", 2)
-    flt = _filter(country=country, region=region, city=city, status=status, industry=industry,
-                  name=name, domain=domain, min_employees=min_employees,
-                  max_employees=max_employees, has_email=has_email, has_phone=has_phone,
-                  has_decision_maker=has_decision_maker)
+    flt = _filter(
+        country=country,
+        region=region,
+        city=city,
+        status=status,
+        industry=industry,
+        name=name,
+        domain=domain,
+        min_employees=min_employees,
+        max_employees=max_employees,
+        has_email=has_email,
+        has_phone=has_phone,
+        has_decision_maker=has_decision_maker,
+    )
     engine = _engine()
     with engine.connect() as conn:
         rows = list_companies(conn, flt, limit=limit, offset=offset, sort=sort)
@@ -212,19 +284,46 @@ def list_cmd(
 
 def _company_json(c: dict[str, Any]) -> dict[str, Any]:
     def person(p):
-        return {"id": p["id"], "name": p["full_name"], "title": p["title"],
-                "seniority": p["seniority"], "department": p["department"],
-                "is_decision_maker": bool(p["is_decision_maker"]),
-                "emails": [{"address": e["address"], "status": e["status"]} for e in p["emails"]],
-                "phones": p["phones"] or []}
+        return {
+            "id": p["id"],
+            "name": p["full_name"],
+            "title": p["title"],
+            "seniority": p["seniority"],
+            "department": p["department"],
+            "is_decision_maker": bool(p["is_decision_maker"]),
+            "emails": [{"address": e["address"], "status": e["status"]} for e in p["emails"]],
+            "phones": p["phones"] or [],
+        }
 
-    keys = ("id", "name", "legal_form", "domain", "website", "country", "region", "city",
-            "address", "industry", "employees", "revenue", "inn", "ogrn", "kpp", "vat", "status")
-    return {**{k: c[k] for k in keys}, "phones": c["phones"] or [],
-            "emails": c["company_emails"], "people_count": c["people_count"],
-            "decision_makers": c["decision_makers"],
-            "best_contact": person(c["contact"]) if c["contact"] else None,
-            "first_seen": c["first_seen"].isoformat(), "last_seen": c["last_seen"].isoformat()}
+    keys = (
+        "id",
+        "name",
+        "legal_form",
+        "domain",
+        "website",
+        "country",
+        "region",
+        "city",
+        "address",
+        "industry",
+        "employees",
+        "revenue",
+        "inn",
+        "ogrn",
+        "kpp",
+        "vat",
+        "status",
+    )
+    return {
+        **{k: c[k] for k in keys},
+        "phones": c["phones"] or [],
+        "emails": c["company_emails"],
+        "people_count": c["people_count"],
+        "decision_makers": c["decision_makers"],
+        "best_contact": person(c["contact"]) if c["contact"] else None,
+        "first_seen": c["first_seen"].isoformat(),
+        "last_seen": c["last_seen"].isoformat(),
+    }
 
 
 def _print_companies(rows: list[dict[str, Any]], offset: int) -> None:
@@ -254,31 +353,55 @@ def _print_companies(rows: list[dict[str, Any]], offset: int) -> None:
                 email = p["emails"][0]["address"]
         if email:
             who += ("\n" if who else "") + f"[cyan]{email}[/]"
-        people = f"{c['people_count']}" + (f" ({c['decision_makers']}★)"
-                                           if c["decision_makers"] else "")
-        t.add_row(str(c["id"]), company, c["city"] or "", c["status"],
-                  (c["phones"] or [""])[0], people, who)
+        people = f"{c['people_count']}" + (
+            f" ({c['decision_makers']}★)" if c["decision_makers"] else ""
+        )
+        t.add_row(
+            str(c["id"]),
+            company,
+            c["city"] or "",
+            c["status"],
+            (c["phones"] or [""])[0],
+            people,
+            who,
+        )
     out.print(t)
-    err.print(f"{len(rows)} companies shown (from {offset + 1}); ★ = decision maker",
-              highlight=False)
+    err.print(
+        f"{len(rows)} companies shown (from {offset + 1}); ★ = decision maker", highlight=False
+    )
 
 
 # -- export -----------------------------------------------------------------------------------
-@app.command("export", epilog="Examples: leadgen export -o prospects.xlsx --country RU  |  "
-                              "leadgen export -o contacts.csv --contacts --excel  |  "
-                              "leadgen export -o all.jsonl --format jsonl")
+@app.command(
+    "export",
+    epilog="Examples: leadgen export -o prospects.xlsx --country RU  |  "
+    "leadgen export -o contacts.csv --contacts --excel  |  "
+    "leadgen export -o all.jsonl --format jsonl",
+)
 def export_cmd(
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
-    fmt: Annotated[str | None, typer.Option(
-        "--format", help="csv, xlsx or jsonl (default: from the file name).")] = None,
-    contacts: Annotated[bool, typer.Option(
-        "--contacts", help="One row per person instead of one per company.")] = False,
-    excel: Annotated[bool, typer.Option(
-        "--excel", help="CSV with a UTF-8 BOM so Excel shows Cyrillic correctly.")] = False,
-    country: CountryOpt = None, region: RegionOpt = None, city: CityOpt = None,
-    status: StatusOpt = None, industry: IndustryOpt = None, name: NameOpt = None,
-    domain: DomainOpt = None, min_employees: MinEmpOpt = None, max_employees: MaxEmpOpt = None,
-    has_email: HasEmailOpt = None, has_phone: HasPhoneOpt = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="csv, xlsx or jsonl (default: from the file name)."),
+    ] = None,
+    contacts: Annotated[
+        bool, typer.Option("--contacts", help="One row per person instead of one per company.")
+    ] = False,
+    excel: Annotated[
+        bool,
+        typer.Option("--excel", help="CSV with a UTF-8 BOM so Excel shows Cyrillic correctly."),
+    ] = False,
+    country: CountryOpt = None,
+    region: RegionOpt = None,
+    city: CityOpt = None,
+    status: StatusOpt = None,
+    industry: IndustryOpt = None,
+    name: NameOpt = None,
+    domain: DomainOpt = None,
+    min_employees: MinEmpOpt = None,
+    max_employees: MaxEmpOpt = None,
+    has_email: HasEmailOpt = None,
+    has_phone: HasPhoneOpt = None,
     has_decision_maker: HasDmOpt = None,
 ) -> None:
     """Export prospects: one row per company with its best contact, or one per person.
@@ -291,21 +414,37 @@ def export_cmd(
     fmt = fmt or output.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         _fail(f"cannot tell the format of {output.name}: use --format csv|xlsx|jsonl", 2)
-    flt = _filter(country=country, region=region, city=city, status=status, industry=industry,
-                  name=name, domain=domain, min_employees=min_employees,
-                  max_employees=max_employees, has_email=has_email, has_phone=has_phone,
-                  has_decision_maker=has_decision_maker)
+    flt = _filter(
+        country=country,
+        region=region,
+        city=city,
+        status=status,
+        industry=industry,
+        name=name,
+        domain=domain,
+        min_employees=min_employees,
+        max_employees=max_employees,
+        has_email=has_email,
+        has_phone=has_phone,
+        has_decision_maker=has_decision_maker,
+    )
     engine = _engine()
     with progress(err, f"exporting {output.name}", "companies") as update:
-        result = export(engine, output, fmt=fmt, flt=flt, contacts=contacts, excel=excel,
-                        progress=update)
-    err.print(f"wrote {result.rows} {'contacts' if contacts else 'companies'} to {result.path}",
-              highlight=False)
+        result = export(
+            engine, output, fmt=fmt, flt=flt, contacts=contacts, excel=excel, progress=update
+        )
+    err.print(
+        f"wrote {result.rows} {'contacts' if contacts else 'companies'} to {result.path}",
+        highlight=False,
+    )
 
 
 # -- forget -----------------------------------------------------------------------------------
-@app.command("forget", epilog="Examples: leadgen forget ivan.petrov@romashka.ru  |  "
-                              "leadgen forget romashka.ru --reason 'opt-out 2026-11-02'")
+@app.command(
+    "forget",
+    epilog="Examples: leadgen forget ivan.petrov@romashka.ru  |  "
+    "leadgen forget romashka.ru --reason 'opt-out 2026-11-02'",
+)
 def forget_cmd(
     target: Annotated[str, typer.Argument(help="An email address or a domain.")],
     reason: Annotated[str | None, typer.Option(help="Why (kept with the suppression).")] = None,
@@ -338,15 +477,20 @@ def forget_cmd(
     if as_json:
         print(json.dumps(result.as_dict(), ensure_ascii=False))
         return
-    err.print(f"erased {result.target}: {result.companies} companies, {result.people} people, "
-              f"{result.emails} emails, {result.observations} observations; "
-              f"{'added to' if result.newly_suppressed else 'already on'} the suppression list",
-              highlight=False)
+    err.print(
+        f"erased {result.target}: {result.companies} companies, {result.people} people, "
+        f"{result.emails} emails, {result.observations} observations; "
+        f"{'added to' if result.newly_suppressed else 'already on'} the suppression list",
+        highlight=False,
+    )
 
 
 # -- db ---------------------------------------------------------------------------------------
-@db_app.command("upgrade", epilog="Example: LEADGEN_DATABASE_URL=postgresql+psycopg://leadgen@"
-                                  "localhost/leadgen leadgen db upgrade")
+@db_app.command(
+    "upgrade",
+    epilog="Example: LEADGEN_DATABASE_URL=postgresql+psycopg://leadgen@"
+    "localhost/leadgen leadgen db upgrade",
+)
 def db_upgrade() -> None:
     """Create the tables or upgrade them to the latest schema revision."""
     from storage.db import finish_bulk_write
@@ -385,7 +529,9 @@ def main() -> None:
             raise
         # The database, not the input: say which and what, without a wall of traceback.
         cause = getattr(exc, "orig", None) or exc
-        err.print(f"[bold red]database error[/] ({type(cause).__name__}): "
-                  f"{str(cause).splitlines()[0]}", highlight=False)
+        err.print(
+            f"[bold red]database error[/] ({type(cause).__name__}): {str(cause).splitlines()[0]}",
+            highlight=False,
+        )
         err.print("check --database-url / LEADGEN_DATABASE_URL, or run `leadgen db upgrade`")
         sys.exit(1)

@@ -36,34 +36,57 @@ def _jobdir(spider: str, key: str) -> Path:
     return base / f"{spider}-{digest}"
 
 
-@app.command("crawl", epilog=(
-    "Examples: leadgen crawl directory --source sources/biz-katalog.toml  |  "
-    "leadgen crawl exhibitors --source expo-2026.toml --resume  |  "
-    "leadgen crawl company --domains domains.txt --country RU  |  "
-    "leadgen crawl company --domain beispiel-bau.de --pages-per-site 25"))
+@app.command(
+    "crawl",
+    epilog=(
+        "Examples: leadgen crawl directory --source sources/biz-katalog.toml  |  "
+        "leadgen crawl exhibitors --source expo-2026.toml --resume  |  "
+        "leadgen crawl company --domains domains.txt --country RU  |  "
+        "leadgen crawl company --domain beispiel-bau.de --pages-per-site 25"
+    ),
+)
 def crawl_cmd(
     spider: Annotated[str, typer.Argument(help="directory, exhibitors or company.")],
-    source: Annotated[Path | None, typer.Option(
-        help="Source definition (TOML) of a directory or exhibitor list.")] = None,
-    domains: Annotated[Path | None, typer.Option(
-        help="File of domains or website addresses, one per line (company spider).")] = None,
-    domain: Annotated[list[str] | None, typer.Option(
-        help="A domain to crawl (company spider; repeatable).")] = None,
-    country: Annotated[str | None, typer.Option(
-        help="Country of the companies, for phone numbers without +code (company spider).")]
-        = None,
-    pages_per_site: Annotated[int | None, typer.Option(
-        help="Page budget per company website (default 15, or the source's).")] = None,
-    resume: Annotated[bool, typer.Option(
-        "--resume", help="Keep the crawl's state in .leadgen/jobs: Ctrl-C pauses, the same "
-                         "command with --resume goes on where it stopped.")] = False,
-    proxy: Annotated[str | None, typer.Option(
-        envvar="LEADGEN_PROXY", help="HTTP forward proxy for every request.")] = None,
-    set_: Annotated[list[str] | None, typer.Option(
-        "--set", help="A Scrapy setting NAME=VALUE (repeatable), e.g. DOWNLOAD_DELAY=2.")] = None,
+    source: Annotated[
+        Path | None, typer.Option(help="Source definition (TOML) of a directory or exhibitor list.")
+    ] = None,
+    domains: Annotated[
+        Path | None,
+        typer.Option(help="File of domains or website addresses, one per line (company spider)."),
+    ] = None,
+    domain: Annotated[
+        list[str] | None, typer.Option(help="A domain to crawl (company spider; repeatable).")
+    ] = None,
+    country: Annotated[
+        str | None,
+        typer.Option(
+            help="Country of the companies, for phone numbers without +code (company spider)."
+        ),
+    ] = None,
+    pages_per_site: Annotated[
+        int | None,
+        typer.Option(help="Page budget per company website (default 15, or the source's)."),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Keep the crawl's state in .leadgen/jobs: Ctrl-C pauses, the same "
+            "command with --resume goes on where it stopped.",
+        ),
+    ] = False,
+    proxy: Annotated[
+        str | None,
+        typer.Option(envvar="LEADGEN_PROXY", help="HTTP forward proxy for every request."),
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", help="A Scrapy setting NAME=VALUE (repeatable), e.g. DOWNLOAD_DELAY=2."
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Scrapy's log.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")]
-        = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
 ) -> None:
     """Crawl a directory, an exhibitor list or company websites into the prospect database.
 
@@ -94,8 +117,9 @@ def crawl_cmd(
         if pages_per_site:
             args["pages_per_site"] = pages_per_site
         key = f"{domains and domains.resolve()}|{','.join(domain or [])}"
-        params.update(domains_file=str(domains) if domains else None, domains=domain or [],
-                      country=country)
+        params.update(
+            domains_file=str(domains) if domains else None, domains=domain or [], country=country
+        )
     else:
         if not source:
             _fail(f"the {spider} spider needs --source FILE.toml (see docs/crawl.md)", 2)
@@ -106,8 +130,11 @@ def crawl_cmd(
         except SourceError as exc:
             _fail(str(exc), 2)
         if cfg.spider != spider:
-            _fail(f"{source}: this source is for the {cfg.spider} spider; run "
-                  f"'leadgen crawl {cfg.spider} --source {source}'", 2)
+            _fail(
+                f"{source}: this source is for the {cfg.spider} spider; run "
+                f"'leadgen crawl {cfg.spider} --source {source}'",
+                2,
+            )
         args["source"] = str(source)
         key = f"{source.resolve()}|{cfg.digest}"
         params.update(cfg.parameters())
@@ -124,23 +151,44 @@ def crawl_cmd(
 
     started = time.monotonic()
     with progress(err, f"crawl #{run_id} {spider}", "pages") as update:
+
         def on_progress(pages: int, items: int, requests: int) -> None:
             update(pages, 0)  # a crawl's total is not known in advance
 
-        outcome = crawl(spider, spider_args=args, database_url=url, run_id=run_id, proxy=proxy,
-                        jobdir=jobdir, settings=settings,
-                        log_level="INFO" if verbose else "WARNING", on_progress=on_progress)
+        outcome = crawl(
+            spider,
+            spider_args=args,
+            database_url=url,
+            run_id=run_id,
+            proxy=proxy,
+            jobdir=jobdir,
+            settings=settings,
+            log_level="INFO" if verbose else "WARNING",
+            on_progress=on_progress,
+        )
     run = get_run(_engine(), run_id) or {}
     if run.get("status") == "running":  # the spider never opened (bad arguments): say so
         from storage.runs import finish_run
 
-        finish_run(_engine(), run_id, status="failed", counts={}, problems=[],
-                   error=f"the crawl stopped before it started ({outcome.reason})")
+        finish_run(
+            _engine(),
+            run_id,
+            status="failed",
+            counts={},
+            problems=[],
+            error=f"the crawl stopped before it started ({outcome.reason})",
+        )
         run = get_run(_engine(), run_id) or {}
-    summary = {"run_id": run_id, "spider": spider, "status": run.get("status"),
-               "reason": outcome.reason, "seconds": round(time.monotonic() - started, 1),
-               "counts": run.get("counts") or {}, "problems": run.get("problems") or [],
-               "jobdir": outcome.jobdir if outcome.reason != "finished" else None}
+    summary = {
+        "run_id": run_id,
+        "spider": spider,
+        "status": run.get("status"),
+        "reason": outcome.reason,
+        "seconds": round(time.monotonic() - started, 1),
+        "counts": run.get("counts") or {},
+        "problems": run.get("problems") or [],
+        "jobdir": outcome.jobdir if outcome.reason != "finished" else None,
+    }
     if as_json:
         print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
     else:
@@ -164,23 +212,37 @@ def _print_crawl_summary(s: dict[str, Any]) -> None:
         f"{c.get('companies_updated', 0)} updated, {c.get('companies_unchanged', 0)} unchanged · "
         f"people {c.get('people_new', 0)} new, {c.get('people_updated', 0)} updated · emails "
         f"{c.get('emails_new', 0)} new{f' · errors: {errors}' if errors else ''} · "
-        f"{s['seconds']}s", highlight=False)
+        f"{s['seconds']}s",
+        highlight=False,
+    )
     if s.get("jobdir"):
         err.print(f"paused: run the same command with --resume to go on ({s['jobdir']})")
 
 
-@app.command("extract", epilog=(
-    "Examples: leadgen extract saved/kontakty.html --url https://firma.ru/kontakty/  |  "
-    "leadgen extract impressum.html --country DE  |  leadgen extract https://firma.ru/"))
+@app.command(
+    "extract",
+    epilog=(
+        "Examples: leadgen extract saved/kontakty.html --url https://firma.ru/kontakty/  |  "
+        "leadgen extract impressum.html --country DE  |  leadgen extract https://firma.ru/"
+    ),
+)
 def extract_cmd(
     target: Annotated[str, typer.Argument(help="A saved HTML file, or an http(s) URL.")],
-    url: Annotated[str | None, typer.Option(
-        help="The page's address (for a file): its domain, links and country.")] = None,
-    country: Annotated[str | None, typer.Option(
-        help="Country for phone numbers without +code, e.g. RU (default: from the domain, "
-             "address or page language).")] = None,
-    encoding: Annotated[str | None, typer.Option(
-        help="The page's encoding when its file does not say (e.g. windows-1251).")] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(help="The page's address (for a file): its domain, links and country."),
+    ] = None,
+    country: Annotated[
+        str | None,
+        typer.Option(
+            help="Country for phone numbers without +code, e.g. RU (default: from the domain, "
+            "address or page language)."
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="The page's encoding when its file does not say (e.g. windows-1251)."),
+    ] = None,
 ) -> None:
     """Print what a page says about a company and its people, as JSON (nothing is stored).
 
@@ -218,7 +280,9 @@ def _fetch(url: str) -> tuple[bytes, str | None, str]:
     except (urllib.error.URLError, OSError, ValueError) as exc:
         _fail(f"{url}: cannot fetch ({getattr(exc, 'reason', exc)})")
     if len(body) > MAX_PAGE_BYTES:
-        print(f"{url}: larger than {MAX_PAGE_BYTES // (1024 * 1024)} MB; read the first part",
-              file=sys.stderr)
+        print(
+            f"{url}: larger than {MAX_PAGE_BYTES // (1024 * 1024)} MB; read the first part",
+            file=sys.stderr,
+        )
         body = body[:MAX_PAGE_BYTES]
     return body, charset, final

@@ -25,9 +25,16 @@ def progress(console: Console, label: str, unit: str) -> Iterator[Callable[[int,
             TimeRemainingColumn,
         )
 
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                      MofNCompleteColumn(), TextColumn(unit), TimeElapsedColumn(),
-                      TimeRemainingColumn(), console=console, transient=False) as bar:
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn(unit),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        ) as bar:
             task = bar.add_task(label, total=None)
 
             def update(done: int, total: int) -> None:
@@ -44,7 +51,10 @@ def progress(console: Console, label: str, unit: str) -> Iterator[Callable[[int,
         state["last"] = now
         pct = f" ({100 * done / total:.0f}%)" if total else ""
         elapsed = now - state["started"]
-        print(f"{label}: {done}/{total or '?'} {unit}{pct}, {elapsed:.1f}s", file=sys.stderr,
-              flush=True)
+        print(
+            f"{label}: {done}/{total or '?'} {unit}{pct}, {elapsed:.1f}s",
+            file=sys.stderr,
+            flush=True,
+        )
 
     yield log

@@ -64,19 +64,30 @@ class RetryAfterMiddleware(RetryMiddleware):
         if wait is not None:
             if wait > self.max_wait:
                 stats.inc_value("leadgen/retry_after/too_long")
-                logger.warning("%s answered %s with Retry-After %.0f s (over the %.0f s limit): "
-                               "given up", request.url, response.status, wait, self.max_wait)
+                logger.warning(
+                    "%s answered %s with Retry-After %.0f s (over the %.0f s limit): given up",
+                    request.url,
+                    response.status,
+                    wait,
+                    self.max_wait,
+                )
                 return response
             retry = get_retry_request(
-                request, reason=response_status_message(response.status),
+                request,
+                reason=response_status_message(response.status),
                 spider=self.crawler.spider,
                 max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
-                priority_adjust=request.meta.get("priority_adjust", self.priority_adjust))
+                priority_adjust=request.meta.get("priority_adjust", self.priority_adjust),
+            )
             if retry is None:
                 return response
             stats.inc_value("leadgen/retry_after/waited")
-            logger.info("%s answered %s: waiting %.1f s as Retry-After asks", request.url,
-                        response.status, wait)
+            logger.info(
+                "%s answered %s: waiting %.1f s as Retry-After asks",
+                request.url,
+                response.status,
+                wait,
+            )
             await asyncio.sleep(wait)
             return retry
         return self._retry(request, response_status_message(response.status)) or response
@@ -129,8 +140,11 @@ class TrapGuardMiddleware(BaseSpiderMiddleware):
     @classmethod
     def from_crawler(cls, crawler) -> TrapGuardMiddleware:
         s = crawler.settings
-        return cls(crawler, max_query_variants=s.getint("LEADGEN_MAX_QUERY_VARIANTS", 5),
-                   max_repeats=s.getint("LEADGEN_MAX_PATH_REPEATS", 3))
+        return cls(
+            crawler,
+            max_query_variants=s.getint("LEADGEN_MAX_QUERY_VARIANTS", 5),
+            max_repeats=s.getint("LEADGEN_MAX_PATH_REPEATS", 3),
+        )
 
     def _budget_counts(self) -> dict[str, int]:
         spider = self.crawler.spider
@@ -146,8 +160,11 @@ class TrapGuardMiddleware(BaseSpiderMiddleware):
         key = (_site(request.url), reason)
         if key not in self._logged:
             self._logged.add(key)
-            logger.info("not following %s (%s; further drops of this site are only counted)",
-                        request.url, reason.replace("_", " "))
+            logger.info(
+                "not following %s (%s; further drops of this site are only counted)",
+                request.url,
+                reason.replace("_", " "),
+            )
 
     def get_processed_request(self, request: Request, response: Response | None) -> Any:
         parts = urlsplit(request.url)

@@ -55,8 +55,16 @@ class StorePipeline:
     ``max_pending`` batches are queued.
     """
 
-    def __init__(self, crawler, *, database_url: str | None, run_id: int | None,
-                 batch_size: int = 200, max_pending: int = 4, flush_seconds: float = 2.0) -> None:
+    def __init__(
+        self,
+        crawler,
+        *,
+        database_url: str | None,
+        run_id: int | None,
+        batch_size: int = 200,
+        max_pending: int = 4,
+        flush_seconds: float = 2.0,
+    ) -> None:
         self.crawler = crawler
         self.database_url = database_url
         self.run_id = run_id
@@ -70,13 +78,19 @@ class StorePipeline:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leadgen-store")
         self.engine = None
         self.suppressions = None
+        self.cache_kib = 16_384
 
     @classmethod
     def from_crawler(cls, crawler) -> StorePipeline:
         s = crawler.settings
         run_id = s.getint("LEADGEN_RUN_ID", 0) or None
-        pipeline = cls(crawler, database_url=s.get("LEADGEN_DATABASE_URL"), run_id=run_id,
-                       batch_size=s.getint("LEADGEN_STORE_BATCH", 200))
+        pipeline = cls(
+            crawler,
+            database_url=s.get("LEADGEN_DATABASE_URL"),
+            run_id=run_id,
+            batch_size=s.getint("LEADGEN_STORE_BATCH", 200),
+        )
+        pipeline.cache_kib = s.getint("LEADGEN_STORE_CACHE_KIB", 16_384)
         # The run row is finished once the close reason is known (after the pipelines closed).
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
@@ -86,7 +100,7 @@ class StorePipeline:
         from storage.runs import start_run
         from storage.suppression import load_suppressions
 
-        self.engine = make_engine(self.database_url)
+        self.engine = make_engine(self.database_url, cache_kib=self.cache_kib)
         spider = self.crawler.spider
         if self.run_id is None:
             params = getattr(spider, "run_parameters", lambda: {})()
@@ -99,8 +113,10 @@ class StorePipeline:
         if not isinstance(record, CompanyRecord):
             return record
         self.buffer.append(record)
-        if (len(self.buffer) >= self.batch_size
-                or time.monotonic() - self._last_flush >= self.flush_seconds):
+        if (
+            len(self.buffer) >= self.batch_size
+            or time.monotonic() - self._last_flush >= self.flush_seconds
+        ):
             self._flush()
             while len(self.pending) > self.max_pending:
                 await self.pending[0]
@@ -112,14 +128,20 @@ class StorePipeline:
 
         try:
             with write_transaction(self.engine) as conn:
-                return upsert_batch(conn, records, run_id=self.run_id,
-                                    suppressions=self.suppressions)
+                return upsert_batch(
+                    conn, records, run_id=self.run_id, suppressions=self.suppressions
+                )
         except Exception as exc:  # a failed batch is reported, the crawl goes on
             logger.exception("storing %d records failed", len(records))
             result = BatchResult()
-            result.problems.append(Problem(
-                records[0].source, f"storing a batch of {len(records)} records (first from this "
-                                   f"page) failed: {type(exc).__name__}: {exc}", "error"))
+            result.problems.append(
+                Problem(
+                    records[0].source,
+                    f"storing a batch of {len(records)} records (first from this "
+                    f"page) failed: {type(exc).__name__}: {exc}",
+                    "error",
+                )
+            )
             self.crawler.stats.inc_value("leadgen/db/failed_batches")
             return result
 

@@ -30,8 +30,9 @@ _ID_COLUMNS = {"inn": check_inn, "ogrn": check_ogrn, "kpp": check_kpp, "vat": no
 _ID_OTHERS = {"hrb": normalize_hrb, "ustid": normalize_vat}
 
 
-def _phones(raw: list[str], region: str | None, where: str, what: str,
-            problems: list[Problem]) -> list[str]:
+def _phones(
+    raw: list[str], region: str | None, where: str, what: str, problems: list[Problem]
+) -> list[str]:
     out: list[str] = []
     for text in raw:
         if not text:
@@ -48,11 +49,17 @@ def _phones(raw: list[str], region: str | None, where: str, what: str,
                 if value not in out:
                     out.append(value)
             else:
-                problems.append(Problem(where, f"{what} phone {phone.raw!r} is not a valid number "
-                                               f"({phone.reason}); left out"))
+                problems.append(
+                    Problem(
+                        where,
+                        f"{what} phone {phone.raw!r} is not a valid number "
+                        f"({phone.reason}); left out",
+                    )
+                )
         if not found:
-            problems.append(Problem(where, f"{what} phone {text!r} holds no phone number; "
-                                           "left out"))
+            problems.append(
+                Problem(where, f"{what} phone {text!r} holds no phone number; left out")
+            )
     return out
 
 
@@ -61,31 +68,44 @@ def _emails(raw: list[str], where: str, what: str, problems: list[Problem]) -> l
     for text in raw:
         email = normalize_email(text)
         if not email.valid or not email.address:
-            problems.append(Problem(where, f"{what} email {text!r} is not valid "
-                                           f"({email.reason}); left out"))
+            problems.append(
+                Problem(where, f"{what} email {text!r} is not valid ({email.reason}); left out")
+            )
             continue
         if all(e.address != email.address for e in out):
-            out.append(EmailRecord(address=email.address, domain=email.domain or "",
-                                   kind="role" if email.is_role else "personal"))
+            out.append(
+                EmailRecord(
+                    address=email.address,
+                    domain=email.domain or "",
+                    kind="role" if email.is_role else "personal",
+                )
+            )
     return out
 
 
-def _person(item: PersonItem, region: str | None, where: str,
-            problems: list[Problem]) -> PersonRecord | None:
+def _person(
+    item: PersonItem, region: str | None, where: str, problems: list[Problem]
+) -> PersonRecord | None:
     name = parse_person_name(item.name)
     if not name.key:
         problems.append(Problem(where, f"person name {item.name!r} could not be read; left out"))
         return None
-    person = PersonRecord(full_name=name.full, name_key=name.key, first_name=name.first,
-                          middle_name=name.middle, last_name=name.last)
+    person = PersonRecord(
+        full_name=name.full,
+        name_key=name.key,
+        first_name=name.first,
+        middle_name=name.middle,
+        last_name=name.last,
+    )
     if item.title:
         info = classify_title(item.title)
         person.title = info.title or item.title
         person.seniority, person.department = info.seniority, info.department
         person.is_decision_maker = info.is_decision_maker
         if item.title_is_fallback:
-            person.fallback_fields = frozenset({"title", "seniority", "department",
-                                                "is_decision_maker"})
+            person.fallback_fields = frozenset(
+                {"title", "seniority", "department", "is_decision_maker"}
+            )
     person.phones = _phones(item.phones, region, where, f"{name.full}'s", problems)
     person.emails = _emails(item.emails, where, f"{name.full}'s", problems)
     return person
@@ -101,8 +121,9 @@ def item_to_record(item: CompanyItem) -> tuple[CompanyRecord | None, list[Proble
         rec.domain = registrable_domain(site)
         rec.website = normalize_website(item.website) if item.website else None
         if not rec.domain:
-            problems.append(Problem(where, f"website {site!r} is not a valid web address; "
-                                           "left out"))
+            problems.append(
+                Problem(where, f"website {site!r} is not a valid web address; left out")
+            )
             rec.website = None
     if item.name:
         cname = normalize_company_name(item.name)
@@ -111,11 +132,13 @@ def item_to_record(item: CompanyItem) -> tuple[CompanyRecord | None, list[Proble
             if item.name_is_fallback:
                 rec.fallback_fields = frozenset({"name", "name_key", "legal_form"})
         else:
-            problems.append(Problem(where, f"company name {item.name!r} has no letters or "
-                                           "digits; left out"))
+            problems.append(
+                Problem(where, f"company name {item.name!r} has no letters or digits; left out")
+            )
     if not rec.name and not rec.domain:
-        problems.append(Problem(where, "no company name and no website on this sighting: not "
-                                       "stored", "error"))
+        problems.append(
+            Problem(where, "no company name and no website on this sighting: not stored", "error")
+        )
         return None, problems
     if not rec.name:
         rec.name = rec.name_key = rec.domain
@@ -123,8 +146,9 @@ def item_to_record(item: CompanyItem) -> tuple[CompanyRecord | None, list[Proble
     if item.country:
         rec.country = normalize_country(item.country)
         if not rec.country:
-            problems.append(Problem(where, f"country {item.country!r} is not a known country; "
-                                           "left out"))
+            problems.append(
+                Problem(where, f"country {item.country!r} is not a known country; left out")
+            )
     rec.city, rec.address = item.city or None, item.address or None
     rec.industry, rec.description = item.industry or None, item.description or None
     region = rec.country or item.region or country_from_domain(rec.domain)

@@ -26,10 +26,18 @@ class CrawlOutcome:
     stats: dict[str, Any]
 
 
-def crawl(spider: str, *, spider_args: dict[str, Any], database_url: str, run_id: int,
-          proxy: str | None = None, jobdir: Path | None = None,
-          settings: dict[str, Any] | None = None, log_level: str = "WARNING",
-          on_progress: Callable[[int, int, int], None] | None = None) -> CrawlOutcome:
+def crawl(
+    spider: str,
+    *,
+    spider_args: dict[str, Any],
+    database_url: str,
+    run_id: int,
+    proxy: str | None = None,
+    jobdir: Path | None = None,
+    settings: dict[str, Any] | None = None,
+    log_level: str = "WARNING",
+    on_progress: Callable[[int, int, int], None] | None = None,
+) -> CrawlOutcome:
     """Run ``spider`` to the end (or until Ctrl-C pauses it); progress is reported as
     ``on_progress(pages, items, requests_seen)``."""
     if spider not in SPIDERS:
@@ -42,10 +50,17 @@ def crawl(spider: str, *, spider_args: dict[str, Any], database_url: str, run_id
     from scrapy.utils.project import get_project_settings
 
     project = get_project_settings()
-    project.setdict({"LEADGEN_DATABASE_URL": database_url, "LEADGEN_RUN_ID": run_id,
-                     "LOG_LEVEL": log_level, **({"LEADGEN_PROXY": proxy} if proxy else {}),
-                     **({"JOBDIR": str(jobdir)} if jobdir else {}), **(settings or {})},
-                    priority="cmdline")
+    project.setdict(
+        {
+            "LEADGEN_DATABASE_URL": database_url,
+            "LEADGEN_RUN_ID": run_id,
+            "LOG_LEVEL": log_level,
+            **({"LEADGEN_PROXY": proxy} if proxy else {}),
+            **({"JOBDIR": str(jobdir)} if jobdir else {}),
+            **(settings or {}),
+        },
+        priority="cmdline",
+    )
     process = CrawlerProcess(project)
     logging.getLogger("scrapy.addons").setLevel(logging.WARNING)
     crawler = process.create_crawler(spider)
@@ -73,6 +88,7 @@ def crawl(spider: str, *, spider_args: dict[str, Any], database_url: str, run_id
 
     def spider_closed(spider: Any, reason: str) -> None:
         outcome["reason"] = reason
+
     crawler.signals.connect(spider_closed, signal=signals.spider_closed)
 
     process.crawl(crawler, **spider_args)
@@ -81,5 +97,6 @@ def crawl(spider: str, *, spider_args: dict[str, Any], database_url: str, run_id
     tick()
     if jobdir and outcome["reason"] == "finished":
         shutil.rmtree(jobdir, ignore_errors=True)  # done: the next crawl starts afresh
-    return CrawlOutcome(run_id=run_id, reason=outcome["reason"],
-                        jobdir=str(jobdir) if jobdir else None, stats=stats)
+    return CrawlOutcome(
+        run_id=run_id, reason=outcome["reason"], jobdir=str(jobdir) if jobdir else None, stats=stats
+    )

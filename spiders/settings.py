@@ -13,8 +13,9 @@ SPIDER_MODULES = ["spiders.crawlers"]
 NEWSPIDER_MODULE = "spiders.crawlers"
 
 #: Who we are and where a site owner can reach us (set LEADGEN_CONTACT_URL for your deployment).
-LEADGEN_CONTACT_URL = os.environ.get("LEADGEN_CONTACT_URL",
-                                     "https://github.com/leadgen/leadgen#for-site-owners")
+LEADGEN_CONTACT_URL = os.environ.get(
+    "LEADGEN_CONTACT_URL", "https://github.com/leadgen/leadgen#for-site-owners"
+)
 USER_AGENT = f"leadgen/0.1 (+{LEADGEN_CONTACT_URL})"
 
 # Politeness: robots.txt, few parallel requests per site, adaptive delay.
@@ -53,6 +54,8 @@ LEADGEN_PROXY = os.environ.get("LEADGEN_PROXY") or None
 #: Where crawled companies go (default: the same as the leadgen command's).
 LEADGEN_DATABASE_URL = os.environ.get("LEADGEN_DATABASE_URL") or None
 LEADGEN_STORE_BATCH = 200
+#: SQLite page cache of the crawl's writer (KiB): small batches need little, memory stays flat.
+LEADGEN_STORE_CACHE_KIB = 16_384
 #: Processes that read pages beside the crawl's event loop ("auto": one per spare core, at
 #: most 4; 0: read pages in the crawl process itself).
 LEADGEN_EXTRACT_WORKERS = os.environ.get("LEADGEN_EXTRACT_WORKERS") or "auto"
@@ -85,9 +88,11 @@ def _chromium() -> str | None:
     return None
 
 
-# JavaScript pages (sources with render = true) go through headless Chromium; other requests
-# take Scrapy's own HTTP handler (scrapy-playwright falls back to it).
-DOWNLOAD_HANDLERS = {
+# JavaScript pages (sources with render = true) go through headless Chromium: the list spiders
+# install these handlers for such a source only (spiders.crawlers.lists), since scrapy-playwright
+# starts Playwright's driver (a Node.js process) with the crawl; other requests take Scrapy's
+# own HTTP handler, to which scrapy-playwright falls back.
+PLAYWRIGHT_DOWNLOAD_HANDLERS = {
     "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
     "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
 }
@@ -97,9 +102,16 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
     "headless": True,
     # Flags known to work with Debian's Chromium as root in containers; the background-network
     # ones keep Chromium from calling Google's hosts.
-    "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-             "--disable-background-networking", "--disable-component-update", "--no-first-run",
-             "--disable-sync", "--disable-quic"],
+    "args": [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--disable-quic",
+    ],
     **({"executable_path": _chromium()} if _chromium() else {}),
     **({"proxy": {"server": LEADGEN_PROXY}} if LEADGEN_PROXY else {}),
 }

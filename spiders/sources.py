@@ -46,8 +46,20 @@ from spiders.pages.listing import ListingHints
 
 SPIDERS = ("directory", "exhibitors")
 _KEYS = {
-    "name", "spider", "start_urls", "country", "render", "wait_for", "load_more", "max_pages",
-    "follow_websites", "pages_per_site", "list", "detail", "api", "description",
+    "name",
+    "spider",
+    "start_urls",
+    "country",
+    "render",
+    "wait_for",
+    "load_more",
+    "max_pages",
+    "follow_websites",
+    "pages_per_site",
+    "list",
+    "detail",
+    "api",
+    "description",
 }
 
 
@@ -75,10 +87,17 @@ class SourceConfig:
     digest: str = field(default="", compare=False)
 
     def parameters(self) -> dict[str, Any]:
-        return {"source": self.name, "spider": self.spider, "start_urls": list(self.start_urls),
-                "country": self.country, "render": self.render, "max_pages": self.max_pages,
-                "follow_websites": self.follow_websites, "pages_per_site": self.pages_per_site,
-                "source_sha256": self.digest}
+        return {
+            "source": self.name,
+            "spider": self.spider,
+            "start_urls": list(self.start_urls),
+            "country": self.country,
+            "render": self.render,
+            "max_pages": self.max_pages,
+            "follow_websites": self.follow_websites,
+            "pages_per_site": self.pages_per_site,
+            "source_sha256": self.digest,
+        }
 
 
 def _url(value: Any, where: str) -> str:
@@ -101,12 +120,14 @@ def _typed(data: Mapping[str, Any], key: str, kind: type, where: str, default: A
     return value
 
 
-def parse_source(data: Mapping[str, Any], *, name: str, where: str, digest: str = "") \
-        -> SourceConfig:
+def parse_source(
+    data: Mapping[str, Any], *, name: str, where: str, digest: str = ""
+) -> SourceConfig:
     unknown = sorted(set(data) - _KEYS)
     if unknown:
-        raise SourceError(f"{where}: unknown key(s) {', '.join(unknown)}; "
-                          f"known: {', '.join(sorted(_KEYS))}")
+        raise SourceError(
+            f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(_KEYS))}"
+        )
     spider = data.get("spider", "directory")
     if spider not in SPIDERS:
         raise SourceError(f"{where}: 'spider' must be one of {', '.join(SPIDERS)}, got {spider!r}")
@@ -126,8 +147,10 @@ def parse_source(data: Mapping[str, Any], *, name: str, where: str, digest: str 
         if isinstance(raw, str):
             raw = [raw]
         if not isinstance(raw, list) or not raw:
-            raise SourceError(f"{where}: 'start_urls' must list at least one URL "
-                              "(or give an [api] table with its url)")
+            raise SourceError(
+                f"{where}: 'start_urls' must list at least one URL "
+                "(or give an [api] table with its url)"
+            )
         starts = tuple(_url(u, f"{where} start_urls[{i}]") for i, u in enumerate(raw))
     hints = {}
     for table in ("list", "detail"):
@@ -141,8 +164,9 @@ def parse_source(data: Mapping[str, Any], *, name: str, where: str, digest: str 
     country = _typed(data, "country", str, where, None)
     if country is not None:
         if len(country.strip()) != 2 or not country.strip().isalpha():
-            raise SourceError(f"{where}: 'country' must be a two-letter code like RU, got "
-                              f"{country!r}")
+            raise SourceError(
+                f"{where}: 'country' must be a two-letter code like RU, got {country!r}"
+            )
         country = country.strip().upper()
     render = _typed(data, "render", bool, where, False)
     wait_for = _typed(data, "wait_for", str, where, None)
@@ -150,16 +174,26 @@ def parse_source(data: Mapping[str, Any], *, name: str, where: str, digest: str 
     if (wait_for or load_more) and not render:
         raise SourceError(f"{where}: 'wait_for' and 'load_more' need render = true")
     if load_more and not (wait_for or (hints.get("list") and hints["list"].item)):
-        raise SourceError(f"{where}: 'load_more' needs 'wait_for' (or [list] item) to count "
-                          "the entries it loads")
+        raise SourceError(
+            f"{where}: 'load_more' needs 'wait_for' (or [list] item) to count the entries it loads"
+        )
     return SourceConfig(
-        name=_typed(data, "name", str, where, name), spider=spider, start_urls=starts,
-        country=country, render=render, wait_for=wait_for, load_more=load_more,
+        name=_typed(data, "name", str, where, name),
+        spider=spider,
+        start_urls=starts,
+        country=country,
+        render=render,
+        wait_for=wait_for,
+        load_more=load_more,
         max_pages=_typed(data, "max_pages", int, where, 50),
         follow_websites=_typed(data, "follow_websites", bool, where, True),
         pages_per_site=_typed(data, "pages_per_site", int, where, 15),
-        list=hints.get("list"), detail=hints.get("detail"), api=api,
-        description=_typed(data, "description", str, where, None), digest=digest)
+        list=hints.get("list"),
+        detail=hints.get("detail"),
+        api=api,
+        description=_typed(data, "description", str, where, None),
+        digest=digest,
+    )
 
 
 def load_source(path: str | Path) -> SourceConfig:
@@ -175,5 +209,6 @@ def load_source(path: str | Path) -> SourceConfig:
         raise SourceError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise SourceError(f"{path}: not valid TOML ({exc})") from None
-    return parse_source(data, name=path.stem, where=str(path),
-                        digest=hashlib.sha256(raw).hexdigest())
+    return parse_source(
+        data, name=path.stem, where=str(path), digest=hashlib.sha256(raw).hexdigest()
+    )

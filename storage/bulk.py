@@ -22,8 +22,9 @@ from sqlalchemy import JSON, Column, Connection, DateTime, Table, TypeDecorator
 IN_CHUNK = 900
 
 
-def _converters(conn: Connection, table: Table, columns: Sequence[str]
-                ) -> list[Callable[[Any], Any] | None]:
+def _converters(
+    conn: Connection, table: Table, columns: Sequence[str]
+) -> list[Callable[[Any], Any] | None]:
     """One converter per column (None: pass the value through), chosen by the column type."""
     sqlite = conn.dialect.name == "sqlite"
     stamps: dict[datetime, str] = {}  # a batch writes one "now" many times: format it once
@@ -68,8 +69,11 @@ def _converters(conn: Connection, table: Table, columns: Sequence[str]
     return out
 
 
-def _tuples(rows: Sequence[dict[str, Any]], columns: Sequence[str],
-            converters: Sequence[Callable[[Any], Any] | None]) -> list[tuple]:
+def _tuples(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    converters: Sequence[Callable[[Any], Any] | None],
+) -> list[tuple]:
     if len(columns) == 1:
         (name,), (f,) = columns, converters
         return [(r[name],) for r in rows] if f is None else [(f(r[name]),) for r in rows]
@@ -92,8 +96,10 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
         return
     columns = list(rows[0])
     mark = _mark(conn)
-    sql = (f'INSERT INTO "{table.name}" ({", ".join(columns)}) '
-           f'VALUES ({", ".join([mark] * len(columns))})')
+    sql = (
+        f'INSERT INTO "{table.name}" ({", ".join(columns)}) '
+        f"VALUES ({', '.join([mark] * len(columns))})"
+    )
     conn.exec_driver_sql(sql, _tuples(rows, columns, _converters(conn, table, columns)))
 
 
@@ -108,8 +114,9 @@ def update_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     conn.exec_driver_sql(sql, _tuples(rows, columns, _converters(conn, table, columns)))
 
 
-def select_in(conn: Connection, table: Table, key: Column, values: Iterable[Any],
-              columns: Sequence[Column]) -> list[dict[str, Any]]:
+def select_in(
+    conn: Connection, table: Table, key: Column, values: Iterable[Any], columns: Sequence[Column]
+) -> list[dict[str, Any]]:
     """Rows of ``table`` whose ``key`` is one of ``values``: ``columns`` as dicts, each value
     as the column's type reads it (JSON decoded, booleans and datetimes as SQLAlchemy gives
     them).  Plain SQL in chunks of ``IN_CHUNK``: SQLAlchemy would render each expanded IN list
@@ -123,13 +130,16 @@ def select_in(conn: Connection, table: Table, key: Column, values: Iterable[Any]
     head = f'SELECT {", ".join(names)} FROM "{table.name}" WHERE {key.name} IN '
     out: list[dict[str, Any]] = []
     for start in range(0, len(values), IN_CHUNK):
-        part = values[start:start + IN_CHUNK]
+        part = values[start : start + IN_CHUNK]
         sql = head + "(" + ", ".join([mark] * len(part)) + ")"
         result = conn.exec_driver_sql(sql, tuple(part))
         if convert is None:  # the processors SQLAlchemy would pick for these driver types
             types = [d[1] for d in result.cursor.description]
-            convert = [(i, p) for i, (c, t) in enumerate(zip(columns, types, strict=True))
-                       if (p := c.type._cached_result_processor(conn.dialect, t)) is not None]
+            convert = [
+                (i, p)
+                for i, (c, t) in enumerate(zip(columns, types, strict=True))
+                if (p := c.type._cached_result_processor(conn.dialect, t)) is not None
+            ]
         for row in result.all():
             if convert:
                 row = list(row)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -40,7 +41,7 @@ def _casefold(value: str | None) -> str | None:
     return None if value is None else value.casefold().replace("ё", "е")
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(dbapi_conn, _record, cache_kib: int = SQLITE_CACHE_KIB) -> None:
     # SQLite's lower() folds ASCII only; storage.sql.casefold compiles to this on SQLite.
     dbapi_conn.create_function("lg_casefold", 1, _casefold, deterministic=True)
     cur = dbapi_conn.cursor()
@@ -49,7 +50,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA secure_delete=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+    cur.execute(f"PRAGMA cache_size=-{cache_kib}")
     cur.execute("PRAGMA temp_store=MEMORY")
     cur.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT_PAGES}")
     cur.close()
@@ -63,14 +64,25 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str | None = None, *, migrate: bool = True, echo: bool = False) -> Engine:
-    """Create an engine for ``url`` and (by default) bring its schema to the latest revision."""
+def make_engine(
+    url: str | None = None,
+    *,
+    migrate: bool = True,
+    echo: bool = False,
+    cache_kib: int = SQLITE_CACHE_KIB,
+) -> Engine:
+    """Create an engine for ``url`` and (by default) bring its schema to the latest revision.
+
+    ``cache_kib``: SQLite's page cache per connection (a long crawl that writes small batches
+    needs far less than a bulk import, and keeps its memory flat with less)."""
     url = database_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, echo=echo,
-                               connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
-                                             "isolation_level": None})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(
+            url,
+            echo=echo,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "isolation_level": None},
+        )
+        event.listen(engine, "connect", partial(_sqlite_pragmas, cache_kib=cache_kib))
         event.listen(engine, "begin", _sqlite_begin)
     else:
         engine = create_engine(url, echo=echo, pool_pre_ping=True)

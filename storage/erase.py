@@ -44,31 +44,38 @@ class EraseResult:
     scrubbed: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
-        return {"target": self.target, "companies": self.companies, "people": self.people,
-                "emails": self.emails, "observations": self.observations,
-                "newly_suppressed": self.newly_suppressed}
+        return {
+            "target": self.target,
+            "companies": self.companies,
+            "people": self.people,
+            "emails": self.emails,
+            "observations": self.observations,
+            "newly_suppressed": self.newly_suppressed,
+        }
 
 
 def _delete_observations(conn: Connection, entity_type: str, ids: list[int]) -> int:
     if not ids:
         return 0
-    return conn.execute(delete(_O).where(_O.c.entity_type == entity_type,
-                                         _O.c.entity_id.in_(ids))).rowcount
+    return conn.execute(
+        delete(_O).where(_O.c.entity_type == entity_type, _O.c.entity_id.in_(ids))
+    ).rowcount
 
 
 def _delete_people(conn: Connection, person_ids: list[int], result: EraseResult) -> None:
     if not person_ids:
         return
-    rows = conn.execute(select(_P.c.full_name, _P.c.first_name, _P.c.last_name)
-                        .where(_P.c.id.in_(person_ids))).all()
+    rows = conn.execute(
+        select(_P.c.full_name, _P.c.first_name, _P.c.last_name).where(_P.c.id.in_(person_ids))
+    ).all()
     result.scrubbed.extend(v for r in rows for v in r if v and len(v) > 2)
-    email_ids = list(conn.execute(select(_E.c.id, _E.c.address)
-                                  .where(_E.c.person_id.in_(person_ids))))
+    email_ids = list(
+        conn.execute(select(_E.c.id, _E.c.address).where(_E.c.person_id.in_(person_ids)))
+    )
     result.scrubbed.extend(a for _, a in email_ids)
     _delete_emails(conn, [i for i, _ in email_ids], result)
     result.observations += _delete_observations(conn, "person", person_ids)
-    conn.execute(delete(_CH).where(_CH.c.entity_type == "person",
-                                   _CH.c.entity_id.in_(person_ids)))
+    conn.execute(delete(_CH).where(_CH.c.entity_type == "person", _CH.c.entity_id.in_(person_ids)))
     result.people += conn.execute(delete(_P).where(_P.c.id.in_(person_ids))).rowcount
 
 
@@ -86,8 +93,9 @@ def _scrub_runs(conn: Connection, values: list[str]) -> None:
     if not values:
         return
     problems_text = _R.c.problems.cast(Text())
-    hits = conn.execute(select(_R.c.id, _R.c.problems).where(
-        or_(*[problems_text.contains(v) for v in values]))).all()
+    hits = conn.execute(
+        select(_R.c.id, _R.c.problems).where(or_(*[problems_text.contains(v) for v in values]))
+    ).all()
     for run_id, problems in hits:
         blob = json.dumps(problems, ensure_ascii=False)
         for v in values:
@@ -95,23 +103,28 @@ def _scrub_runs(conn: Connection, values: list[str]) -> None:
         conn.execute(update(_R).where(_R.c.id == run_id).values(problems=json.loads(blob)))
     for col in (_CH.c.old_value, _CH.c.new_value):
         for v in values:
-            conn.execute(update(_CH).where(col.contains(v))
-                         .values({col.name: func.replace(col, v, ERASED)}))
+            conn.execute(
+                update(_CH).where(col.contains(v)).values({col.name: func.replace(col, v, ERASED)})
+            )
 
 
 def forget_email(conn: Connection, address: str, *, reason: str | None = None) -> EraseResult:
     address = address.strip().lower()
     result = EraseResult(target=address, scrubbed=[address])
-    rows = conn.execute(select(_E.c.id, _E.c.person_id, _E.c.company_id)
-                        .where(_E.c.address == address)).all()
+    rows = conn.execute(
+        select(_E.c.id, _E.c.person_id, _E.c.company_id).where(_E.c.address == address)
+    ).all()
     person_ids = sorted({r.person_id for r in rows if r.person_id is not None})
     for pid in person_ids:
-        person = conn.execute(select(_P.c.name_key, _C.c.domain, _C.c.name_key.label("ck"))
-                              .join(_C, _C.c.id == _P.c.company_id)
-                              .where(_P.c.id == pid)).first()
+        person = conn.execute(
+            select(_P.c.name_key, _C.c.domain, _C.c.name_key.label("ck"))
+            .join(_C, _C.c.id == _P.c.company_id)
+            .where(_P.c.id == pid)
+        ).first()
         if person is not None:
-            add_suppression(conn, "person", person_identity(person.domain or person.ck,
-                                                            person.name_key), reason)
+            add_suppression(
+                conn, "person", person_identity(person.domain or person.ck, person.name_key), reason
+            )
     _delete_people(conn, person_ids, result)
     _delete_emails(conn, [r.id for r in rows if r.person_id is None], result)
     result.observations += conn.execute(delete(_O).where(_O.c.value == address)).rowcount
@@ -128,11 +141,20 @@ def forget_domain(conn: Connection, domain: str, *, reason: str | None = None) -
     person_ids = set()
     if ids:
         person_ids |= set(conn.execute(select(_P.c.id).where(_P.c.company_id.in_(ids))).scalars())
-    person_ids |= {p for p in conn.execute(select(_E.c.person_id).where(
-        _E.c.domain == domain, _E.c.person_id.is_not(None))).scalars()}
+    person_ids |= {
+        p
+        for p in conn.execute(
+            select(_E.c.person_id).where(_E.c.domain == domain, _E.c.person_id.is_not(None))
+        ).scalars()
+    }
     _delete_people(conn, sorted(person_ids), result)
-    stray = list(conn.execute(select(_E.c.id, _E.c.address).where(
-        or_(_E.c.domain == domain, _E.c.company_id.in_(ids) if ids else False))))
+    stray = list(
+        conn.execute(
+            select(_E.c.id, _E.c.address).where(
+                or_(_E.c.domain == domain, _E.c.company_id.in_(ids) if ids else False)
+            )
+        )
+    )
     result.scrubbed.extend(a for _, a in stray)
     _delete_emails(conn, [i for i, _ in stray], result)
     if ids:

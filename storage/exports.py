@@ -77,12 +77,53 @@ def export_rows(conn, flt: ProspectFilter, *, contacts: bool) -> Iterator[list[A
     """Rows as lists in ``columns()`` order: one per company with its best contact, or (with
     ``contacts``) one per current person; ``contact_rank`` decides the best/the order."""
     for c in iter_export_companies(conn, flt, all_people=contacts):
-        (cid, name, legal_form, domain, website, country, region, city, address, postal_code,
-         phones, industry, employees, revenue, inn, ogrn, kpp, vat, status, first_seen,
-         last_seen) = c.row
-        head = [cid, name, legal_form, domain, website, country, region, city, address,
-                postal_code, phones, c.emails, industry, employees, revenue, inn, ogrn, kpp, vat,
-                status, c.people, c.decision_makers]
+        (
+            cid,
+            name,
+            legal_form,
+            domain,
+            website,
+            country,
+            region,
+            city,
+            address,
+            postal_code,
+            phones,
+            industry,
+            employees,
+            revenue,
+            inn,
+            ogrn,
+            kpp,
+            vat,
+            status,
+            first_seen,
+            last_seen,
+        ) = c.row
+        head = [
+            cid,
+            name,
+            legal_form,
+            domain,
+            website,
+            country,
+            region,
+            city,
+            address,
+            postal_code,
+            phones,
+            c.emails,
+            industry,
+            employees,
+            revenue,
+            inn,
+            ogrn,
+            kpp,
+            vat,
+            status,
+            c.people,
+            c.decision_makers,
+        ]
         tail = [first_seen, last_seen]
         if not contacts:
             yield head + (c.contacts[0] if c.contacts else _NO_CONTACT) + tail
@@ -99,9 +140,16 @@ class ExportResult:
     sha256: str
 
 
-def export(engine: Engine, path: str | Path, *, fmt: str, flt: ProspectFilter,
-           contacts: bool = False, excel: bool = False,
-           progress: Callable[[int, int], None] | None = None) -> ExportResult:
+def export(
+    engine: Engine,
+    path: str | Path,
+    *,
+    fmt: str,
+    flt: ProspectFilter,
+    contacts: bool = False,
+    excel: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExportResult:
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     path = Path(path)
@@ -120,7 +168,15 @@ def export(engine: Engine, path: str | Path, *, fmt: str, flt: ProspectFilter,
             count = out.count
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with engine.begin() as conn:
-        conn.execute(insert(ExportLog.__table__).values(
-            created_at=utcnow(), kind="contacts" if contacts else "companies", format=fmt,
-            path=str(path), filters=flt.as_dict(), row_count=count, sha256=digest))
+        conn.execute(
+            insert(ExportLog.__table__).values(
+                created_at=utcnow(),
+                kind="contacts" if contacts else "companies",
+                format=fmt,
+                path=str(path),
+                filters=flt.as_dict(),
+                row_count=count,
+                sha256=digest,
+            )
+        )
     return ExportResult(str(path), fmt, count, digest)

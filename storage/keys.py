@@ -28,8 +28,9 @@ def text_key(text: str | None) -> str | None:
     return _SPACE.sub(" ", text.strip().casefold().replace("ё", "е"))
 
 
-def compatible_keys(a: Mapping[str, Any], b: Mapping[str, Any],
-                    stronger_than: str | None = None) -> bool:
+def compatible_keys(
+    a: Mapping[str, Any], b: Mapping[str, Any], stronger_than: str | None = None
+) -> bool:
     """False when the two sides carry different values for a strong company key.
 
     With ``stronger_than``, only the keys ranked above it count: a match by INN holds unless
@@ -38,7 +39,7 @@ def compatible_keys(a: Mapping[str, Any], b: Mapping[str, Any],
     """
     keys = COMPANY_KEY_FIELDS
     if stronger_than is not None:
-        keys = keys[:keys.index(stronger_than)]
+        keys = keys[: keys.index(stronger_than)]
     for key in keys:
         va, vb = a.get(key), b.get(key)
         if va and vb and va != vb:

@@ -27,25 +27,48 @@ _STATUS_RANK = {"current": 2, "former": 1}
 
 def _move_observations(conn: Connection, entity_type: str, keep: int, drop: int) -> None:
     o, k = _O, aliased(_O)
-    same = and_(k.c.entity_type == entity_type, k.c.entity_id == keep, k.c.field == o.c.field,
-                k.c.source == o.c.source, k.c.value_hash == o.c.value_hash)
+    same = and_(
+        k.c.entity_type == entity_type,
+        k.c.entity_id == keep,
+        k.c.field == o.c.field,
+        k.c.source == o.c.source,
+        k.c.value_hash == o.c.value_hash,
+    )
     # Widen the survivor's duplicate sightings to cover both, then drop the copies.
-    dup = select(o.c.field, o.c.source, o.c.value_hash, o.c.first_seen_at,
-                 o.c.last_seen_at).where(o.c.entity_type == entity_type, o.c.entity_id == drop)
+    dup = select(o.c.field, o.c.source, o.c.value_hash, o.c.first_seen_at, o.c.last_seen_at).where(
+        o.c.entity_type == entity_type, o.c.entity_id == drop
+    )
     for row in conn.execute(dup):
-        conn.execute(update(_O).where(
-            _O.c.entity_type == entity_type, _O.c.entity_id == keep, _O.c.field == row.field,
-            _O.c.source == row.source, _O.c.value_hash == row.value_hash,
-        ).values(first_seen_at=func.min(_O.c.first_seen_at, row.first_seen_at)
-                 if conn.dialect.name == "sqlite" else
-                 func.least(_O.c.first_seen_at, row.first_seen_at),
-                 last_seen_at=func.max(_O.c.last_seen_at, row.last_seen_at)
-                 if conn.dialect.name == "sqlite" else
-                 func.greatest(_O.c.last_seen_at, row.last_seen_at)))
-    conn.execute(delete(o).where(o.c.entity_type == entity_type, o.c.entity_id == drop,
-                                 exists(select(k.c.id).where(same))))
-    conn.execute(update(_O).where(_O.c.entity_type == entity_type, _O.c.entity_id == drop)
-                 .values(entity_id=keep))
+        conn.execute(
+            update(_O)
+            .where(
+                _O.c.entity_type == entity_type,
+                _O.c.entity_id == keep,
+                _O.c.field == row.field,
+                _O.c.source == row.source,
+                _O.c.value_hash == row.value_hash,
+            )
+            .values(
+                first_seen_at=func.min(_O.c.first_seen_at, row.first_seen_at)
+                if conn.dialect.name == "sqlite"
+                else func.least(_O.c.first_seen_at, row.first_seen_at),
+                last_seen_at=func.max(_O.c.last_seen_at, row.last_seen_at)
+                if conn.dialect.name == "sqlite"
+                else func.greatest(_O.c.last_seen_at, row.last_seen_at),
+            )
+        )
+    conn.execute(
+        delete(o).where(
+            o.c.entity_type == entity_type,
+            o.c.entity_id == drop,
+            exists(select(k.c.id).where(same)),
+        )
+    )
+    conn.execute(
+        update(_O)
+        .where(_O.c.entity_type == entity_type, _O.c.entity_id == drop)
+        .values(entity_id=keep)
+    )
 
 
 def _folded(keep: dict[str, Any], drop: dict[str, Any]) -> dict[str, Any]:
@@ -76,8 +99,15 @@ def _folded(keep: dict[str, Any], drop: dict[str, Any]) -> dict[str, Any]:
     return patch
 
 
-def merge_companies(conn: Connection, keep: int, drop: int, *, reason: str,
-                    run_id: int | None = None, fold_fields: bool = True) -> None:
+def merge_companies(
+    conn: Connection,
+    keep: int,
+    drop: int,
+    *,
+    reason: str,
+    run_id: int | None = None,
+    fold_fields: bool = True,
+) -> None:
     """Fold company ``drop`` into ``keep`` (same transaction as the caller)."""
     if keep == drop:
         return
@@ -89,30 +119,46 @@ def merge_companies(conn: Connection, keep: int, drop: int, *, reason: str,
     conn.execute(delete(_S).where(_S.c.company_id == drop, _S.c.segment_id.in_(taken)))
     conn.execute(update(_S).where(_S.c.company_id == drop).values(company_id=keep))
     conn.execute(update(_CH).where(_CH.c.company_id == drop).values(company_id=keep))
-    conn.execute(update(_CH).where(_CH.c.entity_type == "company", _CH.c.entity_id == drop)
-                 .values(entity_id=keep))
+    conn.execute(
+        update(_CH)
+        .where(_CH.c.entity_type == "company", _CH.c.entity_id == drop)
+        .values(entity_id=keep)
+    )
     _move_observations(conn, "company", keep, drop)
     conn.execute(delete(_C).where(_C.c.id == drop))
     if fold_fields:
         patch = _folded(keep_row, drop_row)
         if patch:
             conn.execute(update(_C).where(_C.c.id == keep).values(**patch))
-    conn.execute(insert(_CH).values(
-        entity_type="company", entity_id=keep, company_id=keep, kind="merged", field=None,
-        old_value=f"#{drop} {drop_row['name']}", new_value=reason, run_id=run_id,
-        created_at=utcnow()))
+    conn.execute(
+        insert(_CH).values(
+            entity_type="company",
+            entity_id=keep,
+            company_id=keep,
+            kind="merged",
+            field=None,
+            old_value=f"#{drop} {drop_row['name']}",
+            new_value=reason,
+            run_id=run_id,
+            created_at=utcnow(),
+        )
+    )
 
 
-def merge_people(conn: Connection, keep: int, drop: int, *, reason: str,
-                 run_id: int | None = None) -> None:
+def merge_people(
+    conn: Connection, keep: int, drop: int, *, reason: str, run_id: int | None = None
+) -> None:
     """Fold person ``drop`` into ``keep`` (same transaction as the caller)."""
     if keep == drop:
         return
     keep_row = dict(conn.execute(select(_P).where(_P.c.id == keep)).one()._mapping)
     drop_row = dict(conn.execute(select(_P).where(_P.c.id == drop)).one()._mapping)
     conn.execute(update(_E).where(_E.c.person_id == drop).values(person_id=keep))
-    conn.execute(update(_CH).where(_CH.c.entity_type == "person", _CH.c.entity_id == drop)
-                 .values(entity_id=keep))
+    conn.execute(
+        update(_CH)
+        .where(_CH.c.entity_type == "person", _CH.c.entity_id == drop)
+        .values(entity_id=keep)
+    )
     _move_observations(conn, "person", keep, drop)
     conn.execute(delete(_P).where(_P.c.id == drop))
     patch = _folded(keep_row, {k: v for k, v in drop_row.items() if k != "company_id"})
@@ -120,7 +166,16 @@ def merge_people(conn: Connection, keep: int, drop: int, *, reason: str,
         patch["is_decision_maker"] = True
     if patch:
         conn.execute(update(_P).where(_P.c.id == keep).values(**patch))
-    conn.execute(insert(_CH).values(
-        entity_type="person", entity_id=keep, company_id=keep_row["company_id"], kind="merged",
-        field=None, old_value=f"#{drop} {drop_row['full_name']}", new_value=reason,
-        run_id=run_id, created_at=utcnow()))
+    conn.execute(
+        insert(_CH).values(
+            entity_type="person",
+            entity_id=keep,
+            company_id=keep_row["company_id"],
+            kind="merged",
+            field=None,
+            old_value=f"#{drop} {drop_row['full_name']}",
+            new_value=reason,
+            run_id=run_id,
+            created_at=utcnow(),
+        )
+    )

@@ -27,8 +27,10 @@ ENTITY_TYPES = ("company", "person", "email")
 
 
 def _json(default: Any = None) -> Any:
-    return Field(default_factory=(lambda: type(default)()) if default is not None else None,
-                 sa_column=Column(JSON, nullable=default is None))
+    return Field(
+        default_factory=(lambda: type(default)()) if default is not None else None,
+        sa_column=Column(JSON, nullable=default is None),
+    )
 
 
 class Company(SQLModel, table=True):
@@ -37,14 +39,16 @@ class Company(SQLModel, table=True):
     # reads its 50 entries instead of sorting every match (bench/bench_list.py: country RU on 1M
     # companies 884 ms -> 6 ms).  No index on last_seen: every sighting moves it, and an index
     # there would be rewritten for every company of every import.
-    __table_args__ = (Index("ix_companies_country_city_name", "country", "city_key", "name_key"),
-                      Index("ix_companies_city_name", "city_key", "name_key"),
-                      Index("ix_companies_country_name", "country", "name_key"),
-                      Index("ix_companies_status_name", "status", "name_key"),
-                      Index("ix_companies_industry_name", "industry_key", "name_key"),
-                      Index("ix_companies_country_employees", "country", "employees"),
-                      # (country, rowid): newest first within a country without a sort.
-                      Index("ix_companies_country", "country"))
+    __table_args__ = (
+        Index("ix_companies_country_city_name", "country", "city_key", "name_key"),
+        Index("ix_companies_city_name", "city_key", "name_key"),
+        Index("ix_companies_country_name", "country", "name_key"),
+        Index("ix_companies_status_name", "status", "name_key"),
+        Index("ix_companies_industry_name", "industry_key", "name_key"),
+        Index("ix_companies_country_employees", "country", "employees"),
+        # (country, rowid): newest first within a country without a sort.
+        Index("ix_companies_country", "country"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     name: str
@@ -156,8 +160,14 @@ class Observation(SQLModel, table=True):
 
     __tablename__ = "observations"
     __table_args__ = (
-        UniqueConstraint("entity_type", "entity_id", "field", "source", "value_hash",
-                         name="uq_observations_sighting"),
+        UniqueConstraint(
+            "entity_type",
+            "entity_id",
+            "field",
+            "source",
+            "value_hash",
+            name="uq_observations_sighting",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -188,8 +198,10 @@ class Segment(SQLModel, table=True):
 
 class Score(SQLModel, table=True):
     __tablename__ = "scores"
-    __table_args__ = (UniqueConstraint("segment_id", "company_id", name="uq_scores_account"),
-                      Index("ix_scores_segment_tier", "segment_id", "tier"))
+    __table_args__ = (
+        UniqueConstraint("segment_id", "company_id", name="uq_scores_account"),
+        Index("ix_scores_segment_tier", "segment_id", "tier"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     segment_id: int = Field(foreign_key="segments.id")

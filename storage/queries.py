@@ -24,8 +24,20 @@ _P = Person.__table__
 _E = Email.__table__
 
 #: Seniority order for choosing a contact (the enrichment title classifier's levels).
-SENIORITY_ORDER = ("owner", "founder", "c_suite", "partner", "vp", "head", "director", "manager",
-                   "senior", "entry", "intern", "unknown")
+SENIORITY_ORDER = (
+    "owner",
+    "founder",
+    "c_suite",
+    "partner",
+    "vp",
+    "head",
+    "director",
+    "manager",
+    "senior",
+    "entry",
+    "intern",
+    "unknown",
+)
 _SENIORITY_RANK = {s: i for i, s in enumerate(SENIORITY_ORDER)}
 _EMAIL_RANK = {"valid": 0, "risky": 1, "unverified": 2, "unknown": 2, "invalid": 9}
 SORTS = ("name", "newest", "employees")
@@ -77,9 +89,13 @@ class ProspectFilter:
             n = func.coalesce(func.json_array_length(_C.c.phones), 0)
             c.append(n > 0 if self.has_phone else n == 0)
         if self.has_decision_maker is not None:
-            d = exists(select(_P.c.id).where(_P.c.company_id == _C.c.id,
-                                             _P.c.is_decision_maker.is_(True),
-                                             _P.c.gone_at.is_(None)))
+            d = exists(
+                select(_P.c.id).where(
+                    _P.c.company_id == _C.c.id,
+                    _P.c.is_decision_maker.is_(True),
+                    _P.c.gone_at.is_(None),
+                )
+            )
             c.append(d if self.has_decision_maker else ~d)
         return c
 
@@ -96,8 +112,9 @@ def _order(sort: str) -> list[Any]:
     }[sort]
 
 
-def list_companies(conn: Connection, flt: ProspectFilter, *, limit: int = 50, offset: int = 0,
-                   sort: str = "name") -> list[dict[str, Any]]:
+def list_companies(
+    conn: Connection, flt: ProspectFilter, *, limit: int = 50, offset: int = 0, sort: str = "name"
+) -> list[dict[str, Any]]:
     """One page of companies, each with its people count and best contact."""
     q = select(_C).where(*flt.clauses()).order_by(*_order(sort)).limit(limit).offset(offset)
     rows = [dict(r._mapping) for r in conn.execute(q)]
@@ -113,21 +130,38 @@ def contact_rank(person: dict[str, Any]) -> tuple:
     """Decision makers first, then a verified email, then seniority, then the oldest record."""
     emails = person.get("emails") or []
     best_email = min((_EMAIL_RANK.get(e["status"], 5) for e in emails), default=10)
-    return (0 if person.get("is_decision_maker") else 1, best_email,
-            _SENIORITY_RANK.get(person.get("seniority") or "unknown", len(SENIORITY_ORDER)),
-            person["id"])
+    return (
+        0 if person.get("is_decision_maker") else 1,
+        best_email,
+        _SENIORITY_RANK.get(person.get("seniority") or "unknown", len(SENIORITY_ORDER)),
+        person["id"],
+    )
 
 
-_PERSON_COLUMNS = ("id", "company_id", "full_name", "first_name", "middle_name", "last_name",
-                   "title", "seniority", "department", "is_decision_maker", "phones")
+_PERSON_COLUMNS = (
+    "id",
+    "company_id",
+    "full_name",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "title",
+    "seniority",
+    "department",
+    "is_decision_maker",
+    "phones",
+)
 _EMAIL_COLUMNS = ("id", "address", "status", "kind", "person_id", "company_id")
 
 
-def _driver_rows(conn: Connection, table: str, columns: tuple[str, ...], where: str,
-                 ids: list[int]) -> list[dict[str, Any]]:
+def _driver_rows(
+    conn: Connection, table: str, columns: tuple[str, ...], where: str, ids: list[int]
+) -> list[dict[str, Any]]:
     """Child rows of these companies as dicts (see ``_children``)."""
-    return [dict(zip(columns, row, strict=True))
-            for row in _children(conn, table, columns, where, sorted(ids))]
+    return [
+        dict(zip(columns, row, strict=True))
+        for row in _children(conn, table, columns, where, sorted(ids))
+    ]
 
 
 def _attach_contacts(conn: Connection, companies: list[dict[str, Any]]) -> None:
@@ -158,25 +192,66 @@ def _attach_contacts(conn: Connection, companies: list[dict[str, Any]]) -> None:
         c["people"] = ps
         c["people_count"] = len(ps)
         c["decision_makers"] = sum(1 for p in ps if p["is_decision_maker"])
-        c["company_emails"] = [e["address"] for e in sorted(company_emails.get(c["id"], []),
-                                                             key=lambda e: e["id"])]
+        c["company_emails"] = [
+            e["address"] for e in sorted(company_emails.get(c["id"], []), key=lambda e: e["id"])
+        ]
         c["contact"] = ps[0] if ps else None
 
 
 # -- export: plain tuples through the driver ---------------------------------------------------
 
 #: Company columns of an export, in ``ExportCompany.row`` order.
-EXPORT_COMPANY_COLUMNS = ("id", "name", "legal_form", "domain", "website", "country", "region",
-                          "city", "address", "postal_code", "phones", "industry", "employees",
-                          "revenue", "inn", "ogrn", "kpp", "vat", "status", "first_seen",
-                          "last_seen")
+EXPORT_COMPANY_COLUMNS = (
+    "id",
+    "name",
+    "legal_form",
+    "domain",
+    "website",
+    "country",
+    "region",
+    "city",
+    "address",
+    "postal_code",
+    "phones",
+    "industry",
+    "employees",
+    "revenue",
+    "inn",
+    "ogrn",
+    "kpp",
+    "vat",
+    "status",
+    "first_seen",
+    "last_seen",
+)
 #: Fields of an export contact: the person's, then the best email's address and status.
-EXPORT_CONTACT_FIELDS = ("id", "full_name", "first_name", "middle_name", "last_name", "title",
-                         "seniority", "department", "is_decision_maker", "email", "email_status",
-                         "phones")
-EXPORT_PERSON_COLUMNS = ("id", "company_id", "is_decision_maker", "seniority", "full_name",
-                         "first_name", "middle_name", "last_name", "title", "department",
-                         "phones")
+EXPORT_CONTACT_FIELDS = (
+    "id",
+    "full_name",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "title",
+    "seniority",
+    "department",
+    "is_decision_maker",
+    "email",
+    "email_status",
+    "phones",
+)
+EXPORT_PERSON_COLUMNS = (
+    "id",
+    "company_id",
+    "is_decision_maker",
+    "seniority",
+    "full_name",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "title",
+    "department",
+    "phones",
+)
 #: What ranking needs: a one-row-per-company export reads the rest for the best person only.
 _RANK_PERSON_COLUMNS = EXPORT_PERSON_COLUMNS[:4]
 _EXPORT_EMAIL_COLUMNS = ("id", "address", "status", "person_id", "company_id")
@@ -236,8 +311,12 @@ def _time_text(conn: Connection) -> Any:
 def _page_query(conn: Connection, flt: ProspectFilter, page: int) -> Any:
     """The filtered company page as driver SQL, compiled once: ``run(after_id)`` -> rows."""
     cols = [_C.c[name] for name in EXPORT_COMPANY_COLUMNS]
-    q = (select(*cols).where(_C.c.id > bindparam("lg_after", type_=Integer), *flt.clauses())
-         .order_by(_C.c.id).limit(page))
+    q = (
+        select(*cols)
+        .where(_C.c.id > bindparam("lg_after", type_=Integer), *flt.clauses())
+        .order_by(_C.c.id)
+        .limit(page)
+    )
     compiled = q.compile(dialect=conn.dialect)
     sql = str(compiled)
     positions = compiled.positiontup if compiled.positional else None
@@ -264,9 +343,16 @@ def _fetch(conn: Connection, sql: str, args: Any) -> list[tuple[Any, ...]]:
         cursor.close()
 
 
-def _children(conn: Connection, table: str, columns: tuple[str, ...], where: str,
-              ids: list[int], *, key: str = "company_id", spread: int = 4,
-              ) -> list[tuple[Any, ...]]:
+def _children(
+    conn: Connection,
+    table: str,
+    columns: tuple[str, ...],
+    where: str,
+    ids: list[int],
+    *,
+    key: str = "company_id",
+    spread: int = 4,
+) -> list[tuple[Any, ...]]:
     """Rows (tuples in ``columns`` order) whose ``key`` is one of ``ids`` (ascending).  Dense
     ids (an unfiltered export's page: ``max - min < spread * len``) are read as one range,
     others with IN lists."""
@@ -283,15 +369,18 @@ def _children(conn: Connection, table: str, columns: tuple[str, ...], where: str
         return [r for r in rows if r[at] in wanted]
     out: list[tuple[Any, ...]] = []
     for start in range(0, len(ids), 900):
-        part = ids[start:start + 900]
-        sql = (f"SELECT {cols} FROM {table} WHERE {where} "
-               f"AND {key} IN ({', '.join([mark] * len(part))})")
+        part = ids[start : start + 900]
+        sql = (
+            f"SELECT {cols} FROM {table} WHERE {where} "
+            f"AND {key} IN ({', '.join([mark] * len(part))})"
+        )
         out.extend(_fetch(conn, sql, tuple(part)))
     return out
 
 
-def iter_export_companies(conn: Connection, flt: ProspectFilter, *, all_people: bool = False,
-                          page: int = 5_000) -> Iterator[ExportCompany]:
+def iter_export_companies(
+    conn: Connection, flt: ProspectFilter, *, all_people: bool = False, page: int = 5_000
+) -> Iterator[ExportCompany]:
     """Every matching company in id order with its best contact (``contact_rank``), or all its
     people ranked, and its generic emails, as plain lists for
     the export writers.
@@ -311,9 +400,13 @@ def iter_export_companies(conn: Connection, flt: ProspectFilter, *, all_people: 
         last = companies[-1][0]
         ids = [c[0] for c in companies]
         people: dict[int, list[tuple[Any, ...]]] = {}
-        rows = _children(conn, "people",
-                         EXPORT_PERSON_COLUMNS if all_people else _RANK_PERSON_COLUMNS,
-                         "gone_at IS NULL", ids)
+        rows = _children(
+            conn,
+            "people",
+            EXPORT_PERSON_COLUMNS if all_people else _RANK_PERSON_COLUMNS,
+            "gone_at IS NULL",
+            ids,
+        )
         for p in rows:
             ps = people.get(p[1])
             if ps is None:
@@ -326,7 +419,8 @@ def iter_export_companies(conn: Connection, flt: ProspectFilter, *, all_people: 
         best: dict[int, tuple[int, int, str, str]] = {}
         generic: dict[int, list[tuple[int, str]]] = {}
         for eid, address, status, person_id, company_id in _children(
-                conn, "emails", _EXPORT_EMAIL_COLUMNS, "1 = 1", ids):
+            conn, "emails", _EXPORT_EMAIL_COLUMNS, "1 = 1", ids
+        ):
             if person_id is None:
                 g = generic.get(company_id)
                 if g is None:
@@ -341,20 +435,51 @@ def iter_export_companies(conn: Connection, flt: ProspectFilter, *, all_people: 
 
         def rank(p: tuple[Any, ...], best: dict = best) -> tuple[int, int, int, int]:
             b = best.get(p[0])
-            return (0 if p[2] else 1, 10 if b is None else b[0],
-                    seniority_rank.get(p[3] or "unknown", no_seniority), p[0])
+            return (
+                0 if p[2] else 1,
+                10 if b is None else b[0],
+                seniority_rank.get(p[3] or "unknown", no_seniority),
+                p[0],
+            )
 
         def contact(p: tuple[Any, ...], best: dict = best) -> list[Any]:
             b = best.get(p[0])
-            return [p[0], p[4], p[5], p[6], p[7], p[8], p[3], p[9], bool(p[2]),
-                    None if b is None else b[2], None if b is None else b[3], _json_list(p[10])]
+            return [
+                p[0],
+                p[4],
+                p[5],
+                p[6],
+                p[7],
+                p[8],
+                p[3],
+                p[9],
+                bool(p[2]),
+                None if b is None else b[2],
+                None if b is None else b[3],
+                _json_list(p[10]),
+            ]
 
         if not all_people:  # the best person of each company, then only their details
-            chosen = {cid: ps[0][0] if len(ps) == 1 else min(ps, key=rank)[0]
-                      for cid, ps in people.items()}
-            details = {p[0]: p for p in _children(conn, "people", EXPORT_PERSON_COLUMNS,
-                                                   "1 = 1", sorted(chosen.values()), key="id",
-                                                   spread=1)} if chosen else {}
+            chosen = {
+                cid: ps[0][0] if len(ps) == 1 else min(ps, key=rank)[0]
+                for cid, ps in people.items()
+            }
+            details = (
+                {
+                    p[0]: p
+                    for p in _children(
+                        conn,
+                        "people",
+                        EXPORT_PERSON_COLUMNS,
+                        "1 = 1",
+                        sorted(chosen.values()),
+                        key="id",
+                        spread=1,
+                    )
+                }
+                if chosen
+                else {}
+            )
         for c in companies:
             cid = c[0]
             row = list(c)

@@ -12,9 +12,25 @@ from typing import Any
 
 #: Company scalar fields a record may carry, in the order they are merged.
 COMPANY_FIELDS = (
-    "name", "name_key", "legal_form", "domain", "website", "country", "region", "city",
-    "address", "postal_code", "industry", "employees", "revenue", "inn", "ogrn", "kpp", "vat",
-    "description", "status",
+    "name",
+    "name_key",
+    "legal_form",
+    "domain",
+    "website",
+    "country",
+    "region",
+    "city",
+    "address",
+    "postal_code",
+    "industry",
+    "employees",
+    "revenue",
+    "inn",
+    "ogrn",
+    "kpp",
+    "vat",
+    "description",
+    "status",
 )
 #: Keys that identify a company, strongest first after the domain (see ``storage.keys``).
 COMPANY_KEY_FIELDS = ("domain", "inn", "ogrn", "vat")
@@ -24,8 +40,15 @@ COMPANY_KEY_FIELDS = ("domain", "inn", "ogrn", "vat")
 DERIVED_COMPANY_FIELDS = frozenset({"name_key", "legal_form"})
 OBSERVED_PERSON_FIELDS = ("full_name", "title")
 PERSON_FIELDS = (
-    "full_name", "first_name", "middle_name", "last_name", "name_key", "title", "seniority",
-    "department", "is_decision_maker",
+    "full_name",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "name_key",
+    "title",
+    "seniority",
+    "department",
+    "is_decision_maker",
 )
 
 

@@ -51,10 +51,21 @@ _E = Email.__table__
 _O = Observation.__table__
 _CH = ChangeEvent.__table__
 
-_COMPANY_SCALARS = tuple(c.name for c in _C.columns
-                         if c.name not in ("id", "phones", "registry_ids", "social",
-                                           "technologies", "first_seen", "last_seen",
-                                           "last_verified"))
+_COMPANY_SCALARS = tuple(
+    c.name
+    for c in _C.columns
+    if c.name
+    not in (
+        "id",
+        "phones",
+        "registry_ids",
+        "social",
+        "technologies",
+        "first_seen",
+        "last_seen",
+        "last_verified",
+    )
+)
 _COMPANY_WRITABLE = _COMPANY_SCALARS + ("phones", "registry_ids", "social", "technologies")
 _PERSON_WRITABLE = PERSON_FIELDS + ("phones", "gone_at")
 
@@ -75,8 +86,9 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _select_in(conn: Connection, table, column, values: Iterable[Any],
-               columns: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+def _select_in(
+    conn: Connection, table, column, values: Iterable[Any], columns: Sequence[Any] | None = None
+) -> list[dict[str, Any]]:
     return select_in(conn, table, column, values, list(columns or table.columns))
 
 
@@ -94,9 +106,14 @@ def _allocate_ids(conn: Connection, table, n: int) -> list[int]:
     if n == 0:
         return []
     if conn.dialect.name == "postgresql":
-        return list(conn.execute(
-            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
-            {"t": table.name, "n": n}).scalars())
+        return list(
+            conn.execute(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"
+                ),
+                {"t": table.name, "n": n},
+            ).scalars()
+        )
     start = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + 1
     return list(range(start, start + n))
 
@@ -133,8 +150,9 @@ class _State:
             old, value = self.original.get(name), self.row.get(name)
             if _empty(old) and _empty(value) or old == value:
                 continue
-            out.append((name, None if _empty(old) else _text(old),
-                        None if _empty(value) else _text(value)))
+            out.append(
+                (name, None if _empty(old) else _text(old), None if _empty(value) else _text(value))
+            )
         return out
 
 
@@ -169,8 +187,19 @@ def _merge_map(state: _State, name: str, values: dict[str, str]) -> None:
         state.set(name, merged)
 
 
-_OBS_COLUMNS = ("entity_type", "entity_id", "field", "value", "value_hash", "source", "locator",
-                "run_id", "last_run_id", "first_seen_at", "last_seen_at")
+_OBS_COLUMNS = (
+    "entity_type",
+    "entity_id",
+    "field",
+    "value",
+    "value_hash",
+    "source",
+    "locator",
+    "run_id",
+    "last_run_id",
+    "first_seen_at",
+    "last_seen_at",
+)
 _OBS_KEY = "entity_type, entity_id, field, source, value_hash"
 
 
@@ -187,8 +216,9 @@ class _Observations:
         self.run_id = run_id
         self.now = now
 
-    def add(self, entity_type: str, entity_id: int, name: str, value: Any,
-            source: str, locator: str) -> None:
+    def add(
+        self, entity_type: str, entity_id: int, name: str, value: Any, source: str, locator: str
+    ) -> None:
         if value is None or value == "" or value == [] or value == {}:
             return
         shown = value if type(value) is str else _text(value)
@@ -202,10 +232,12 @@ class _Observations:
         # The same text SQLAlchemy's SQLite DateTime type writes; PostgreSQL takes the object.
         now = self.now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else self.now
         mark = "?" if sqlite else "%s"
-        sql = (f"INSERT INTO observations ({', '.join(_OBS_COLUMNS)}) "
-               f"VALUES ({', '.join([mark] * len(_OBS_COLUMNS))}) "
-               f"ON CONFLICT ({_OBS_KEY}) DO UPDATE SET last_seen_at = excluded.last_seen_at, "
-               "last_run_id = excluded.last_run_id")
+        sql = (
+            f"INSERT INTO observations ({', '.join(_OBS_COLUMNS)}) "
+            f"VALUES ({', '.join([mark] * len(_OBS_COLUMNS))}) "
+            f"ON CONFLICT ({_OBS_KEY}) DO UPDATE SET last_seen_at = excluded.last_seen_at, "
+            "last_run_id = excluded.last_run_id"
+        )
         tail = (self.run_id, self.run_id, now, now)
         hashes: dict[str, str] = {}  # cities, titles, countries repeat within a batch
         params = []
@@ -218,8 +250,9 @@ class _Observations:
 
 
 class _Batch:
-    def __init__(self, conn: Connection, run_id: int | None, now: datetime,
-                 result: BatchResult) -> None:
+    def __init__(
+        self, conn: Connection, run_id: int | None, now: datetime, result: BatchResult
+    ) -> None:
         self.conn = conn
         self.run_id = run_id
         self.now = now
@@ -258,12 +291,12 @@ class _Batch:
         for key in COMPANY_KEY_FIELDS:
             values = [getattr(r, key) for r in records if getattr(r, key)]
             if values:
-                ids.update(r["id"] for r in _select_in(self.conn, _C, _C.c[key], values,
-                                                        [_C.c.id]))
+                ids.update(r["id"] for r in _select_in(self.conn, _C, _C.c[key], values, [_C.c.id]))
         name_keys = [r.name_key for r in records if r.name_key]
         if name_keys:
-            ids.update(r["id"] for r in _select_in(self.conn, _C, _C.c.name_key, name_keys,
-                                                    [_C.c.id]))
+            ids.update(
+                r["id"] for r in _select_in(self.conn, _C, _C.c.name_key, name_keys, [_C.c.id])
+            )
         rows = _select_in(self.conn, _C, _C.c.id, ids, _C_READ) if ids else []
         for row in sorted(rows, key=lambda r: r["id"]):
             self.companies[row["id"]] = _State(row=row, new=False)
@@ -292,8 +325,9 @@ class _Batch:
         target = None
         for key, value in strong:
             hit = self.index[key].get(value)
-            if hit is not None and compatible_keys(self.companies[self.find(hit)].row, values,
-                                                   stronger_than=key):
+            if hit is not None and compatible_keys(
+                self.companies[self.find(hit)].row, values, stronger_than=key
+            ):
                 target = self.find(hit)
                 break
         if target is None and record.name_key:
@@ -304,9 +338,17 @@ class _Batch:
             target = self.next_temp
             self.next_temp -= 1
             self.companies[target] = _State(
-                row={"id": None, "phones": [], "registry_ids": {}, "social": {},
-                     "technologies": [], "status": "new", "first_seen": self.now},
-                new=True)
+                row={
+                    "id": None,
+                    "phones": [],
+                    "registry_ids": {},
+                    "social": {},
+                    "technologies": [],
+                    "status": "new",
+                    "first_seen": self.now,
+                },
+                new=True,
+            )
         # The record's other keys may point at another company: the same one, stored twice
         # (merge them), or one whose keys contradict this record (keep apart, report).
         for key, value in strong:
@@ -317,9 +359,13 @@ class _Batch:
             if compatible_keys(self.companies[other].row, values, stronger_than=key):
                 target = self._merge_pair(target, other, f"{key} {value}", where)
             elif (target, id(values)) not in self.applied:
-                self.result.problems.append(Problem(
-                    where, f"{key} {value} belongs to {_label(self.companies[other].row)}, "
-                           "whose other keys contradict this row; stored without it"))
+                self.result.problems.append(
+                    Problem(
+                        where,
+                        f"{key} {value} belongs to {_label(self.companies[other].row)}, "
+                        "whose other keys contradict this row; stored without it",
+                    )
+                )
         # Rows that repeat one company's columns (one row per contact) share one values dict:
         # merge it into a company once per batch.
         if (target, id(values)) not in self.applied:
@@ -332,20 +378,33 @@ class _Batch:
         """Fold one of two companies into the other; returns the survivor (or ``a``)."""
         sa, sb = self.companies[a], self.companies[b]
         if not compatible_keys(sa.row, sb.row):
-            self.result.problems.append(Problem(
-                where, f"{why} belongs to another company ({_label(sb.row)}) whose keys "
-                       f"contradict {_label(sa.row)}; kept apart"))
+            self.result.problems.append(
+                Problem(
+                    where,
+                    f"{why} belongs to another company ({_label(sb.row)}) whose keys "
+                    f"contradict {_label(sa.row)}; kept apart",
+                )
+            )
             return a
         # Keep the stored one (the older id); fold the other into it.
         keep, drop = sorted((a, b), key=lambda cid: (cid < 0, abs(cid)))
         if keep > 0 and drop > 0:
-            merge_companies(self.conn, keep, drop, reason=f"same {why} ({where})",
-                            run_id=self.run_id, fold_fields=False)
+            merge_companies(
+                self.conn,
+                keep,
+                drop,
+                reason=f"same {why} ({where})",
+                run_id=self.run_id,
+                fold_fields=False,
+            )
             self.result.companies_merged += 1
         state_keep, state_drop = self.companies[keep], self.companies.pop(drop)
         for name, value in state_drop.row.items():
-            if (name in ("id", "first_seen", "last_seen") or name.startswith("_")
-                    or value in (None, "", [], {})):
+            if (
+                name in ("id", "first_seen", "last_seen")
+                or name.startswith("_")
+                or value in (None, "", [], {})
+            ):
                 continue
             if name in ("phones", "technologies"):
                 _merge_list(state_keep, name, value)
@@ -360,8 +419,7 @@ class _Batch:
         self._reindex(drop, keep)
         return keep
 
-    def _apply(self, cid: int, record: CompanyRecord, values: dict[str, Any],
-               where: str) -> None:
+    def _apply(self, cid: int, record: CompanyRecord, values: dict[str, Any], where: str) -> None:
         state = self.companies[cid]
         for name, value in values.items():
             if name == "status":
@@ -371,12 +429,19 @@ class _Batch:
                 if owner is not None and self.find(owner) != cid:
                     continue  # that key is another company's (reported as "kept apart")
             fallback = name in record.fallback_fields  # fills a gap, never replaces
-            if not _merge_scalar(state, name, value,
-                                 keep_existing=fallback or name in COMPANY_KEY_FIELDS) \
-                    and not fallback:
-                self.result.problems.append(Problem(
-                    where, f"{name} {value} differs from the stored {state.row[name]} of "
-                           f"{_label(state.row)}; kept the stored value"))
+            if (
+                not _merge_scalar(
+                    state, name, value, keep_existing=fallback or name in COMPANY_KEY_FIELDS
+                )
+                and not fallback
+            ):
+                self.result.problems.append(
+                    Problem(
+                        where,
+                        f"{name} {value} differs from the stored {state.row[name]} of "
+                        f"{_label(state.row)}; kept the stored value",
+                    )
+                )
         if record.status and record.status != state.row.get("status"):
             state.set("status", record.status)
         _merge_list(state, "phones", record.phones)
@@ -413,19 +478,43 @@ class _Batch:
         diffs = {cid: s.changes(_COMPANY_WRITABLE) for cid, s in self.companies.items()}
         changed = [s for cid, s in self.companies.items() if diffs[cid]]
         if changed:
-            update_rows(self.conn, _C, [{**{k: s.row.get(k) for k in _COMPANY_WRITABLE},
-                                         "last_seen": self.now, "id": s.row["id"]}
-                                        for s in changed])
+            update_rows(
+                self.conn,
+                _C,
+                [
+                    {
+                        **{k: s.row.get(k) for k in _COMPANY_WRITABLE},
+                        "last_seen": self.now,
+                        "id": s.row["id"],
+                    }
+                    for s in changed
+                ],
+            )
             for s in changed:
                 for name, old, value in s.changes(_COMPANY_WRITABLE):
-                    self.events.append(_event("company", s.row["id"], s.row["id"], "changed",
-                                              name, old, value, self.run_id, self.now))
+                    self.events.append(
+                        _event(
+                            "company",
+                            s.row["id"],
+                            s.row["id"],
+                            "changed",
+                            name,
+                            old,
+                            value,
+                            self.run_id,
+                            self.now,
+                        )
+                    )
             self.result.companies_updated += len(changed)
-        touched = [s for cid, s in self.companies.items()
-                   if not s.new and not diffs[cid] and s.row.get("_seen")]
+        touched = [
+            s
+            for cid, s in self.companies.items()
+            if not s.new and not diffs[cid] and s.row.get("_seen")
+        ]
         if touched:
-            update_rows(self.conn, _C, [{"last_seen": self.now, "id": s.row["id"]}
-                                        for s in touched])
+            update_rows(
+                self.conn, _C, [{"last_seen": self.now, "id": s.row["id"]} for s in touched]
+            )
             self.result.companies_unchanged += len(touched)
         for cid, s in self.companies.items():
             if s.row.get("id") is not None:
@@ -442,46 +531,76 @@ def _label(row: dict[str, Any]) -> str:
     return f"{ident}{row.get('name') or row.get('domain') or '?'}"
 
 
-def _event(entity_type: str, entity_id: int, company_id: int | None, kind: str,
-           name: str | None, old: str | None, new: str | None, run_id: int | None,
-           now: datetime) -> dict[str, Any]:
-    return {"entity_type": entity_type, "entity_id": entity_id, "company_id": company_id,
-            "kind": kind, "field": name, "old_value": old, "new_value": new, "run_id": run_id,
-            "created_at": now}
+def _event(
+    entity_type: str,
+    entity_id: int,
+    company_id: int | None,
+    kind: str,
+    name: str | None,
+    old: str | None,
+    new: str | None,
+    run_id: int | None,
+    now: datetime,
+) -> dict[str, Any]:
+    return {
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "company_id": company_id,
+        "kind": kind,
+        "field": name,
+        "old_value": old,
+        "new_value": new,
+        "run_id": run_id,
+        "created_at": now,
+    }
 
 
-def _drop_suppressed(record: CompanyRecord, sup: SuppressionList,
-                     result: BatchResult) -> CompanyRecord | None:
+def _drop_suppressed(
+    record: CompanyRecord, sup: SuppressionList, result: BatchResult
+) -> CompanyRecord | None:
     where = record.locator or record.source
     if record.domain and sup.domain_suppressed(record.domain):
         result.suppressed += 1
-        result.problems.append(Problem(where, "not stored: the company's domain is on the "
-                                              "suppression list", "error"))
+        result.problems.append(
+            Problem(where, "not stored: the company's domain is on the suppression list", "error")
+        )
         return None
     kept_emails = [e for e in record.emails if not sup.email_suppressed(e.address)]
     people = []
     identity_domain = record.domain or (record.name_key or "")
     for person in record.people:
         if any(sup.email_suppressed(e.address) for e in person.emails) or (
-                sup.persons_suppressed(person_identity(identity_domain, person.name_key))):
+            sup.persons_suppressed(person_identity(identity_domain, person.name_key))
+        ):
             result.suppressed += 1
-            result.problems.append(Problem(where, f"person {person.full_name!r} not stored: on "
-                                                  "the suppression list", "warning"))
+            result.problems.append(
+                Problem(
+                    where,
+                    f"person {person.full_name!r} not stored: on the suppression list",
+                    "warning",
+                )
+            )
             continue
         people.append(person)
     dropped = len(record.emails) - len(kept_emails)
     if dropped:
         result.suppressed += dropped
-        result.problems.append(Problem(where, f"{dropped} email(s) not stored: on the "
-                                              "suppression list", "warning"))
+        result.problems.append(
+            Problem(where, f"{dropped} email(s) not stored: on the suppression list", "warning")
+        )
     record.emails = kept_emails
     record.people = people
     return record
 
 
-def upsert_batch(conn: Connection, records: Sequence[CompanyRecord], *,
-                 run_id: int | None = None, now: datetime | None = None,
-                 suppressions: SuppressionList | None = None) -> BatchResult:
+def upsert_batch(
+    conn: Connection,
+    records: Sequence[CompanyRecord],
+    *,
+    run_id: int | None = None,
+    now: datetime | None = None,
+    suppressions: SuppressionList | None = None,
+) -> BatchResult:
     """Merge ``records`` into the database inside the caller's transaction.
 
     Call it inside ``storage.db.write_transaction`` when other processes may write at the same
@@ -511,8 +630,10 @@ def upsert_batch(conn: Connection, records: Sequence[CompanyRecord], *,
                 batch.obs.add("company", cid, "notes", note, record.source, record.locator)
     people = _People(batch)
     people.load(kept, company_ids)
-    person_ids = [[people.resolve(p, cid, r) for p in r.people]
-                  for r, cid in zip(kept, company_ids, strict=True)]
+    person_ids = [
+        [people.resolve(p, cid, r) for p in r.people]
+        for r, cid in zip(kept, company_ids, strict=True)
+    ]
     pid_map = people.write()
     emails = _Emails(batch)
     for record, cid, pids in zip(kept, company_ids, person_ids, strict=True):
@@ -530,8 +651,9 @@ def upsert_batch(conn: Connection, records: Sequence[CompanyRecord], *,
     return result
 
 
-def _company_observations(obs: _Observations, cid: int, r: CompanyRecord,
-                          values: dict[str, Any]) -> None:
+def _company_observations(
+    obs: _Observations, cid: int, r: CompanyRecord, values: dict[str, Any]
+) -> None:
     src, loc = r.source, r.locator
     for name, value in values.items():
         if name not in DERIVED_COMPANY_FIELDS and not (name == "domain" and r.website):
@@ -550,8 +672,7 @@ def _company_observations(obs: _Observations, cid: int, r: CompanyRecord,
         obs.add("company", cid, f"fact.{k}", v, src, loc)
 
 
-def _person_observations(obs: _Observations, pid: int, p: PersonRecord,
-                         r: CompanyRecord) -> None:
+def _person_observations(obs: _Observations, pid: int, p: PersonRecord, r: CompanyRecord) -> None:
     for name in OBSERVED_PERSON_FIELDS:
         obs.add("person", pid, name, getattr(p, name), r.source, r.locator)
     for phone in p.phones:
@@ -583,8 +704,7 @@ class _People:
         cids = [cid for r, cid in zip(records, company_ids, strict=True) if r.people]
         rows = _select_in(conn, _P, _P.c.company_id, cids, _P_READ) if cids else []
         seen = {row["id"] for row in rows}
-        rows += (_select_in(conn, _P, _P.c.id, owner_ids - seen, _P_READ)
-                 if owner_ids - seen else [])
+        rows += _select_in(conn, _P, _P.c.id, owner_ids - seen, _P_READ) if owner_ids - seen else []
         for row in sorted(rows, key=lambda r: r["id"]):
             self.people[row["id"]] = _State(row=row, new=False)
             self.by_name.setdefault((row["company_id"], row["name_key"]), row["id"])
@@ -600,8 +720,10 @@ class _People:
         if pid is None:
             pid = self.next_temp
             self.next_temp -= 1
-            self.people[pid] = _State(row={"id": None, "company_id": cid, "phones": [],
-                                           "first_seen": self.batch.now}, new=True)
+            self.people[pid] = _State(
+                row={"id": None, "company_id": cid, "phones": [], "first_seen": self.batch.now},
+                new=True,
+            )
         state = self.people[pid]
         row, fallback = state.row, p.fallback_fields
         for name in PERSON_FIELDS:  # _merge_scalar, inlined: this runs for every contact
@@ -626,10 +748,16 @@ class _People:
         real: dict[int, int] = {}
         new = [(pid, s) for pid, s in self.people.items() if s.new]
         if new:
-            rows = [{**{k: s.row.get(k) for k in _PERSON_WRITABLE},
-                     "is_decision_maker": bool(s.row.get("is_decision_maker")),
-                     "company_id": s.row["company_id"], "first_seen": b.now, "last_seen": b.now}
-                    for _, s in new]
+            rows = [
+                {
+                    **{k: s.row.get(k) for k in _PERSON_WRITABLE},
+                    "is_decision_maker": bool(s.row.get("is_decision_maker")),
+                    "company_id": s.row["company_id"],
+                    "first_seen": b.now,
+                    "last_seen": b.now,
+                }
+                for _, s in new
+            ]
             ids = _allocate_ids(b.conn, _P, len(rows))
             for row, rid in zip(rows, ids, strict=True):
                 row["id"] = rid
@@ -641,16 +769,40 @@ class _People:
         diffs = {pid: s.changes(_PERSON_WRITABLE) for pid, s in self.people.items()}
         changed = [s for pid, s in self.people.items() if diffs[pid]]
         if changed:
-            update_rows(b.conn, _P, [{**{k: s.row.get(k) for k in _PERSON_WRITABLE},
-                                      "is_decision_maker": bool(s.row.get("is_decision_maker")),
-                                      "last_seen": b.now, "id": s.row["id"]} for s in changed])
+            update_rows(
+                b.conn,
+                _P,
+                [
+                    {
+                        **{k: s.row.get(k) for k in _PERSON_WRITABLE},
+                        "is_decision_maker": bool(s.row.get("is_decision_maker")),
+                        "last_seen": b.now,
+                        "id": s.row["id"],
+                    }
+                    for s in changed
+                ],
+            )
             for s in changed:
                 for name, old, value in s.changes(_PERSON_WRITABLE):
-                    b.events.append(_event("person", s.row["id"], s.row["company_id"], "changed",
-                                           name, old, value, b.run_id, b.now))
+                    b.events.append(
+                        _event(
+                            "person",
+                            s.row["id"],
+                            s.row["company_id"],
+                            "changed",
+                            name,
+                            old,
+                            value,
+                            b.run_id,
+                            b.now,
+                        )
+                    )
             b.result.people_updated += len(changed)
-        touched = [s for pid, s in self.people.items()
-                   if not s.new and not diffs[pid] and s.row.get("_seen")]
+        touched = [
+            s
+            for pid, s in self.people.items()
+            if not s.new and not diffs[pid] and s.row.get("_seen")
+        ]
         if touched:
             update_rows(b.conn, _P, [{"last_seen": b.now, "id": s.row["id"]} for s in touched])
             b.result.people_unchanged += len(touched)
@@ -665,14 +817,21 @@ class _Emails:
         self.wanted: dict[str, dict[str, Any]] = {}
         self.sources: dict[str, list[CompanyRecord]] = {}
 
-    def want(self, e: EmailRecord, person_id: int | None, company_id: int,
-             record: CompanyRecord) -> None:
+    def want(
+        self, e: EmailRecord, person_id: int | None, company_id: int, record: CompanyRecord
+    ) -> None:
         current = self.wanted.get(e.address)
         if current is None or (current["person_id"] is None and person_id is not None):
-            self.wanted[e.address] = {"address": e.address, "domain": e.domain,
-                                      "person_id": person_id, "company_id": company_id,
-                                      "kind": e.kind, "origin": e.origin, "pattern": e.pattern,
-                                      "confidence": e.confidence}
+            self.wanted[e.address] = {
+                "address": e.address,
+                "domain": e.domain,
+                "person_id": person_id,
+                "company_id": company_id,
+                "kind": e.kind,
+                "origin": e.origin,
+                "pattern": e.pattern,
+                "confidence": e.confidence,
+            }
         self.sources.setdefault(e.address, []).append(record)
 
     def write(self) -> None:
@@ -685,8 +844,16 @@ class _Emails:
         for address, want in self.wanted.items():
             row = existing.get(address)
             if row is None:
-                new_rows.append({**want, "status": "unverified", "attempts": 0,
-                                 "first_seen": b.now, "last_seen": b.now, "id": None})
+                new_rows.append(
+                    {
+                        **want,
+                        "status": "unverified",
+                        "attempts": 0,
+                        "first_seen": b.now,
+                        "last_seen": b.now,
+                        "id": None,
+                    }
+                )
                 continue
             patch = {}
             if row["person_id"] is None and want["person_id"] is not None:
@@ -697,10 +864,27 @@ class _Emails:
                 patch["origin"] = want["origin"]
             if patch:
                 for name, value in patch.items():
-                    b.events.append(_event("email", row["id"], want["company_id"], "changed",
-                                           name, _opt(row[name]), _opt(value), b.run_id, b.now))
-                changes.append({**{k: row[k] for k in ("person_id", "company_id", "origin")},
-                                **patch, "last_seen": b.now, "id": row["id"]})
+                    b.events.append(
+                        _event(
+                            "email",
+                            row["id"],
+                            want["company_id"],
+                            "changed",
+                            name,
+                            _opt(row[name]),
+                            _opt(value),
+                            b.run_id,
+                            b.now,
+                        )
+                    )
+                changes.append(
+                    {
+                        **{k: row[k] for k in ("person_id", "company_id", "origin")},
+                        **patch,
+                        "last_seen": b.now,
+                        "id": row["id"],
+                    }
+                )
             else:
                 touched.append({"last_seen": b.now, "id": row["id"]})
         ids: dict[str, int] = {a: r["id"] for a, r in existing.items()}
@@ -720,5 +904,3 @@ class _Emails:
 
 def _opt(value: Any) -> str | None:
     return None if value is None else _text(value)
-
-

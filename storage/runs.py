@@ -16,18 +16,39 @@ MAX_STORED_PROBLEMS = 5_000
 
 def start_run(engine: Engine, kind: str, parameters: dict[str, Any]) -> int:
     with engine.begin() as conn:
-        return conn.execute(insert(_R).values(
-            kind=kind, status="running", started_at=utcnow(), parameters=parameters, counts={},
-            problems=[]).returning(_R.c.id)).scalar_one()
+        return conn.execute(
+            insert(_R)
+            .values(
+                kind=kind,
+                status="running",
+                started_at=utcnow(),
+                parameters=parameters,
+                counts={},
+                problems=[],
+            )
+            .returning(_R.c.id)
+        ).scalar_one()
 
 
-def finish_run(engine: Engine, run_id: int, *, status: str, counts: dict[str, Any],
-               problems: list[dict[str, Any]], error: str | None = None) -> None:
+def finish_run(
+    engine: Engine,
+    run_id: int,
+    *,
+    status: str,
+    counts: dict[str, Any],
+    problems: list[dict[str, Any]],
+    error: str | None = None,
+) -> None:
     stored = problems[:MAX_STORED_PROBLEMS]
     counts = {**counts, "problems": len(problems)}
     with engine.begin() as conn:
-        conn.execute(update(_R).where(_R.c.id == run_id).values(
-            status=status, finished_at=utcnow(), counts=counts, problems=stored, error=error))
+        conn.execute(
+            update(_R)
+            .where(_R.c.id == run_id)
+            .values(
+                status=status, finished_at=utcnow(), counts=counts, problems=stored, error=error
+            )
+        )
 
 
 def get_run(engine: Engine, run_id: int) -> dict[str, Any] | None:

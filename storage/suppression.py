@@ -71,8 +71,11 @@ def add_suppression(conn: Connection, kind: str, value: str, reason: str | None 
         return False
     try:
         with conn.begin_nested():
-            conn.execute(_table.insert().values(kind=kind, value_hash=digest, reason=reason,
-                                                created_at=utcnow()))
+            conn.execute(
+                _table.insert().values(
+                    kind=kind, value_hash=digest, reason=reason, created_at=utcnow()
+                )
+            )
     except IntegrityError:  # added concurrently
         return False
     return True

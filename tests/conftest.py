@@ -46,8 +46,9 @@ def _truncate_all(engine) -> None:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
-BACKENDS = ["sqlite"] if SKIP_PG else ["sqlite", pytest.param("postgresql",
-                                                              marks=pytest.mark.postgres)]
+BACKENDS = (
+    ["sqlite"] if SKIP_PG else ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -23,11 +23,19 @@ def test_every_export_column_is_documented():
 
 def test_readme_starts_with_the_two_commands_and_lists_every_command():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    head = text[:text.index("## ")]
+    head = text[: text.index("## ")]
     assert "make demo" in head and "make test" in head
-    for command in ("leadgen import", "leadgen list", "leadgen export", "leadgen forget",
-                    "leadgen db upgrade", "leadgen crawl directory", "leadgen crawl exhibitors",
-                    "leadgen crawl company", "leadgen extract"):
+    for command in (
+        "leadgen import",
+        "leadgen list",
+        "leadgen export",
+        "leadgen forget",
+        "leadgen db upgrade",
+        "leadgen crawl directory",
+        "leadgen crawl exhibitors",
+        "leadgen crawl company",
+        "leadgen extract",
+    ):
         assert command in text, command
 
 
@@ -35,8 +43,11 @@ def test_every_source_definition_key_is_documented():
     from spiders.sources import _KEYS
 
     text = (ROOT / "docs" / "crawl.md").read_text(encoding="utf-8")
-    assert [k for k in sorted(_KEYS - {"name", "description"}) if f"{k} " not in text
-            and f"[{k}" not in text] == []
+    assert [
+        k
+        for k in sorted(_KEYS - {"name", "description"})
+        if f"{k} " not in text and f"[{k}" not in text
+    ] == []
 
 
 def test_every_crawl_setting_is_documented():
@@ -44,6 +55,9 @@ def test_every_crawl_setting_is_documented():
 
     text = (ROOT / "docs" / "crawl.md").read_text(encoding="utf-8")
     names = [n for n in dir(settings) if n.startswith("LEADGEN_")]
-    documented = [n for n in names if n in text or n in ("LEADGEN_DATABASE_URL", "LEADGEN_RUN_ID",
-                                                           "LEADGEN_STORE_BATCH")]
+    documented = [
+        n
+        for n in names
+        if n in text or n in ("LEADGEN_DATABASE_URL", "LEADGEN_RUN_ID", "LEADGEN_STORE_BATCH")
+    ]
     assert sorted(set(names) - set(documented)) == []

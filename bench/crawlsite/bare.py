@@ -35,8 +35,12 @@ _KIND_PRIORITY = {"team": 0, "contact": 1, "legal": 2, "about": 3}
 #: List and detail requests are marked as the lead spider marks them: TrapGuardMiddleware lets
 #: list pages have any number of ``?page=N`` variants.
 LISTING = {"listing": True}
-SITE_PATHS = {path: _KIND_PRIORITY[kind] for pages in SITE_PAGES.values()
-              for path, kind, _ in pages if kind in _KIND_PRIORITY}
+SITE_PATHS = {
+    path: _KIND_PRIORITY[kind]
+    for pages in SITE_PAGES.values()
+    for path, kind, _ in pages
+    if kind in _KIND_PRIORITY
+}
 
 
 class BareSpider(scrapy.Spider):
@@ -47,8 +51,9 @@ class BareSpider(scrapy.Spider):
         self.start_url = start_url
 
     async def start(self):
-        yield scrapy.Request(self.start_url, callback=self.parse_list, priority=10,
-                             dont_filter=True, meta=LISTING)
+        yield scrapy.Request(
+            self.start_url, callback=self.parse_list, priority=10, dont_filter=True, meta=LISTING
+        )
 
     def parse_list(self, response):
         for href in response.css("div.firm-card a.more::attr(href)").getall():
@@ -60,10 +65,15 @@ class BareSpider(scrapy.Spider):
         for href in response.css("a.site::attr(href)").getall():
             parts = urlsplit(urljoin(response.url, href))
             root = f"{parts.scheme}://{parts.netloc.lower()}/"
-            yield scrapy.Request(root, callback=self.parse_site, priority=5,
-                                 meta={"host": parts.netloc.lower()})
-            yield scrapy.Request(urljoin(root, "/sitemap.xml"), callback=self.parse_sitemap,
-                                 errback=self.ignore, priority=4)
+            yield scrapy.Request(
+                root, callback=self.parse_site, priority=5, meta={"host": parts.netloc.lower()}
+            )
+            yield scrapy.Request(
+                urljoin(root, "/sitemap.xml"),
+                callback=self.parse_sitemap,
+                errback=self.ignore,
+                priority=4,
+            )
 
     def parse_site(self, response):
         host = response.meta["host"]
@@ -71,8 +81,12 @@ class BareSpider(scrapy.Spider):
             url = urljoin(response.url, href)
             parts = urlsplit(url)
             if parts.path in SITE_PATHS and parts.netloc.lower() == host:
-                yield scrapy.Request(url, callback=self.parse_site, meta={"host": host},
-                                     priority=4 - SITE_PATHS[parts.path])
+                yield scrapy.Request(
+                    url,
+                    callback=self.parse_site,
+                    meta={"host": host},
+                    priority=4 - SITE_PATHS[parts.path],
+                )
 
     def parse_sitemap(self, response):
         return []
@@ -95,8 +109,9 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = get_project_settings()
     overrides = dict(pair.split("=", 1) for pair in args.set)
-    settings.setdict({"LEADGEN_PROXY": args.proxy, "ITEM_PIPELINES": {}, **overrides},
-                     priority="cmdline")
+    settings.setdict(
+        {"LEADGEN_PROXY": args.proxy, "ITEM_PIPELINES": {}, **overrides}, priority="cmdline"
+    )
     process = CrawlerProcess(settings)
     process.crawl(BareSpider, start_url=args.start)
     process.start()

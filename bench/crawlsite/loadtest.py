@@ -50,8 +50,12 @@ def _wrk(proxy: str, urls: list[str], seconds: int, connections: int) -> tuple[f
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(_LUA % quoted)
     try:
-        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", f.name,
-                              proxy + "/"], capture_output=True, text=True, timeout=seconds + 30)
+        out = subprocess.run(
+            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", f.name, proxy + "/"],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 30,
+        )
     finally:
         Path(f.name).unlink()
     m = re.search(r"Requests/sec:\s*([\d.]+)", out.stdout)
@@ -83,16 +87,18 @@ def _asyncio(proxy: str, urls: list[str], seconds: int, connections: int) -> tup
 
     async def run() -> None:
         until = time.monotonic() + seconds
-        await asyncio.gather(*(_client(parts.hostname, parts.port, urls, until, counter)
-                               for _ in range(connections)))
+        await asyncio.gather(
+            *(_client(parts.hostname, parts.port, urls, until, counter) for _ in range(connections))
+        )
 
     started = time.monotonic()
     asyncio.run(run())
     return counter[0] / (time.monotonic() - started), f"asyncio client, {connections} connections"
 
 
-def raw_throughput(proxy: str, urls: list[str], *, seconds: int = 5,
-                   connections: int = 32) -> tuple[float, str]:
+def raw_throughput(
+    proxy: str, urls: list[str], *, seconds: int = 5, connections: int = 32
+) -> tuple[float, str]:
     """(requests per second, how it was measured) over ``urls`` in turn."""
     if shutil.which("wrk"):
         return _wrk(proxy, urls, seconds, connections)

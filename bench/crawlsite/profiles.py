@@ -48,8 +48,12 @@ def cprofile_top(path: Path, root: Path, count: int = 15) -> str:
     out = io.StringIO()
     out.write(f"cProfile: {total:.1f} s in the main thread\n")
     head = f"{'cum s':>8} {'own s':>8} {'cum%':>6} {'calls':>9}  function\n"
-    own = [k for k in rows if _project(k[0], root)
-           and not k[0].endswith(("cli.py", "run.py", "crawling.py", "__main__.py"))]
+    own = [
+        k
+        for k in rows
+        if _project(k[0], root)
+        and not k[0].endswith(("cli.py", "run.py", "crawling.py", "__main__.py"))
+    ]
     out.write(f"\n--- cProfile, top {count} project functions by cumulative time ---\n{head}")
     for key in sorted(own, key=lambda k: -rows[k][3])[:count]:
         out.write(line(key, rows[key][2], rows[key][3], rows[key][1]) + "\n")
@@ -90,20 +94,28 @@ def pyspy_top(path: Path, root: Path, count: int = 15) -> str:
             m = _FRAME.match(raw.strip())
             if m:
                 file = m.group("file")
-                frames.append((f"{_project(file, root) or Path(file).name}:{m.group('func')}",
-                               file))
+                frames.append(
+                    (f"{_project(file, root) or Path(file).name}:{m.group('func')}", file)
+                )
         if not frames:
             continue
         hits = int(n)
         samples += hits
         own[frames[-1][0]] += hits
         areas[_area(frames[-1][1], root)] += hits
-        for name in {f for f, file in frames if _project(file, root)
-                     and not file.endswith(("cli.py", "run.py", "crawling.py", "__main__.py"))}:
+        for name in {
+            f
+            for f, file in frames
+            if _project(file, root)
+            and not file.endswith(("cli.py", "run.py", "crawling.py", "__main__.py"))
+        }:
             total[name] += hits
     lines = [f"py-spy: {samples} samples (all threads, idle excluded)"]
-    for title, counter in (("project functions by inclusive time", total),
-                           ("functions by own time", own), ("areas by own time", areas)):
+    for title, counter in (
+        ("project functions by inclusive time", total),
+        ("functions by own time", own),
+        ("areas by own time", areas),
+    ):
         lines.append(f"\n--- py-spy, top {count} {title} ---")
         for name, hits in counter.most_common(count):
             lines.append(f"{100 * hits / max(samples, 1):6.1f}%  {name}")

@@ -59,7 +59,8 @@ http {{
 
 def find_nginx() -> str | None:
     return shutil.which("nginx") or next(
-        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.path.exists(p)), None)
+        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.path.exists(p)), None
+    )
 
 
 def _free_port() -> int:
@@ -91,12 +92,25 @@ class NginxSites:
         # A root master hands requests to workers running as 'nobody' unless told otherwise.
         user = f"user {pwd.getpwuid(os.getuid()).pw_name};" if os.geteuid() == 0 else ""
         conf = self.workdir / "nginx.conf"
-        conf.write_text(CONFIG.format(user=user, workers=self.workers, prefix=self.workdir,
-                                      port=self.port, root=self.root), encoding="utf-8")
+        conf.write_text(
+            CONFIG.format(
+                user=user, workers=self.workers, prefix=self.workdir, port=self.port, root=self.root
+            ),
+            encoding="utf-8",
+        )
         self.process = subprocess.Popen(
-            [binary, "-p", str(self.workdir), "-c", str(conf),
-             "-e", str(self.workdir / "error.log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            [
+                binary,
+                "-p",
+                str(self.workdir),
+                "-c",
+                str(conf),
+                "-e",
+                str(self.workdir / "error.log"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -32,5 +32,6 @@ class StatsDump:
         stats = dict(self.crawler.stats.get_stats())
         stats["bench/close_reason"] = reason
         stats["bench/maxrss_kb_at_close"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        self.path.write_text(json.dumps(stats, default=str, indent=1, sort_keys=True),
-                             encoding="utf-8")
+        self.path.write_text(
+            json.dumps(stats, default=str, indent=1, sort_keys=True), encoding="utf-8"
+        )

@@ -46,40 +46,145 @@ SITE_PAGES = {
            ("/legal-notice/", "legal", "Legal notice")),
 }  # fmt: skip
 
-RU_TITLES = ("Генеральный директор", "Коммерческий директор", "Главный инженер",
-             "Главный бухгалтер", "Начальник отдела закупок", "Директор по развитию")
-DE_TITLES = ("Geschäftsführer", "Leiter Einkauf", "Vertriebsleiter", "Leiter Produktion",
-             "Prokurist", "Technischer Leiter")
-EN_TITLES = ("CEO", "VP of Sales", "Head of Procurement", "CFO", "Operations Manager",
-             "Marketing Manager")
-RU_CITIES = (("Москва", "495", "101000", "ул. Тверская"), ("Санкт-Петербург", "812", "190000",
-             "Невский пр."), ("Казань", "843", "420021", "ул. Габдуллы Тукая"),
-             ("Екатеринбург", "343", "620014", "ул. Малышева"), ("Новосибирск", "383", "630099",
-             "Красный пр."), ("Самара", "846", "443099", "ул. Куйбышева"))
-DE_CITIES = (("Berlin", "30", "10997", "Wrangelstraße"), ("München", "89", "80331",
-             "Sendlinger Straße"), ("Hamburg", "40", "20095", "Mönckebergstraße"),
-             ("Köln", "221", "50667", "Hohe Straße"))
-EN_CITIES = (("Chicago", "312", "60601", "N Michigan Ave", "IL"),
-             ("Boston", "617", "02110", "Federal St", "MA"),
-             ("Seattle", "206", "98101", "Pine St", "WA"),
-             ("Denver", "303", "80202", "Larimer St", "CO"))
-RU_REGIONS = (("msk", "Москва"), ("spb", "Нева"), ("kzn", "Казань"), ("ekb", "Урал"),
-              ("nsk", "Сибирь"), ("sam", "Самара"), ("nn", "Нижний"), ("ufa", "Уфа"),
-              ("perm", "Пермь"), ("vlg", "Волга"), ("krd", "Кубань"), ("omsk", "Омск"),
-              ("tula", "Тула"), ("tver", "Тверь"), ("kirov", "Вятка"), ("penza", "Пенза"),
-              ("kursk", "Курск"), ("orel", "Орёл"), ("ryazan", "Рязань"), ("tomsk", "Томск"))
-DE_BRANCHES = ("Messtechnik", "Antriebe", "Maschinenbau", "Logistik", "Elektrotechnik",
-               "Kunststofftechnik", "Anlagenbau", "Fördertechnik", "Automation", "Metallbau")
+RU_TITLES = (
+    "Генеральный директор",
+    "Коммерческий директор",
+    "Главный инженер",
+    "Главный бухгалтер",
+    "Начальник отдела закупок",
+    "Директор по развитию",
+)
+DE_TITLES = (
+    "Geschäftsführer",
+    "Leiter Einkauf",
+    "Vertriebsleiter",
+    "Leiter Produktion",
+    "Prokurist",
+    "Technischer Leiter",
+)
+EN_TITLES = (
+    "CEO",
+    "VP of Sales",
+    "Head of Procurement",
+    "CFO",
+    "Operations Manager",
+    "Marketing Manager",
+)
+RU_CITIES = (
+    ("Москва", "495", "101000", "ул. Тверская"),
+    ("Санкт-Петербург", "812", "190000", "Невский пр."),
+    ("Казань", "843", "420021", "ул. Габдуллы Тукая"),
+    ("Екатеринбург", "343", "620014", "ул. Малышева"),
+    ("Новосибирск", "383", "630099", "Красный пр."),
+    ("Самара", "846", "443099", "ул. Куйбышева"),
+)
+DE_CITIES = (
+    ("Berlin", "30", "10997", "Wrangelstraße"),
+    ("München", "89", "80331", "Sendlinger Straße"),
+    ("Hamburg", "40", "20095", "Mönckebergstraße"),
+    ("Köln", "221", "50667", "Hohe Straße"),
+)
+EN_CITIES = (
+    ("Chicago", "312", "60601", "N Michigan Ave", "IL"),
+    ("Boston", "617", "02110", "Federal St", "MA"),
+    ("Seattle", "206", "98101", "Pine St", "WA"),
+    ("Denver", "303", "80202", "Larimer St", "CO"),
+)
+RU_REGIONS = (
+    ("msk", "Москва"),
+    ("spb", "Нева"),
+    ("kzn", "Казань"),
+    ("ekb", "Урал"),
+    ("nsk", "Сибирь"),
+    ("sam", "Самара"),
+    ("nn", "Нижний"),
+    ("ufa", "Уфа"),
+    ("perm", "Пермь"),
+    ("vlg", "Волга"),
+    ("krd", "Кубань"),
+    ("omsk", "Омск"),
+    ("tula", "Тула"),
+    ("tver", "Тверь"),
+    ("kirov", "Вятка"),
+    ("penza", "Пенза"),
+    ("kursk", "Курск"),
+    ("orel", "Орёл"),
+    ("ryazan", "Рязань"),
+    ("tomsk", "Томск"),
+)
+DE_BRANCHES = (
+    "Messtechnik",
+    "Antriebe",
+    "Maschinenbau",
+    "Logistik",
+    "Elektrotechnik",
+    "Kunststofftechnik",
+    "Anlagenbau",
+    "Fördertechnik",
+    "Automation",
+    "Metallbau",
+)
 #: More surnames for German company names (the person lists are short).
-DE_FIRMS = ("Brandt", "Vogel", "Kessler", "Hoffmann", "Krüger", "Wolf", "Neumann", "Schwarz",
-            "Zimmermann", "Braun", "Hartmann", "Lange", "Werner", "Lehmann", "Köhler", "Richter",
-            "Klein", "Schröder", "Lorenz", "Baumann")
-EN_PLACES = ("Great Lakes", "Pacific", "Atlantic", "Midwest", "Frontier", "Harbor", "Keystone",
-             "Liberty", "Cascade", "Prairie")
-EN_WORDS = ("Northgate", "Bluewater", "Ironbridge", "Redwood", "Silverline", "Granite",
-            "Lakeshore", "Summit", "Riverside", "Pinecrest", "Oakmont", "Brightfield")
-EN_BRANCHES = ("Robotics", "Logistics", "Fabrication", "Controls", "Packaging", "Instruments",
-               "Materials", "Hydraulics", "Coatings", "Plastics")
+DE_FIRMS = (
+    "Brandt",
+    "Vogel",
+    "Kessler",
+    "Hoffmann",
+    "Krüger",
+    "Wolf",
+    "Neumann",
+    "Schwarz",
+    "Zimmermann",
+    "Braun",
+    "Hartmann",
+    "Lange",
+    "Werner",
+    "Lehmann",
+    "Köhler",
+    "Richter",
+    "Klein",
+    "Schröder",
+    "Lorenz",
+    "Baumann",
+)
+EN_PLACES = (
+    "Great Lakes",
+    "Pacific",
+    "Atlantic",
+    "Midwest",
+    "Frontier",
+    "Harbor",
+    "Keystone",
+    "Liberty",
+    "Cascade",
+    "Prairie",
+)
+EN_WORDS = (
+    "Northgate",
+    "Bluewater",
+    "Ironbridge",
+    "Redwood",
+    "Silverline",
+    "Granite",
+    "Lakeshore",
+    "Summit",
+    "Riverside",
+    "Pinecrest",
+    "Oakmont",
+    "Brightfield",
+)
+EN_BRANCHES = (
+    "Robotics",
+    "Logistics",
+    "Fabrication",
+    "Controls",
+    "Packaging",
+    "Instruments",
+    "Materials",
+    "Hydraulics",
+    "Coatings",
+    "Plastics",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,16 +288,31 @@ def _ru(index: int, k: int, rng: random.Random) -> Company:
         people.append(Person(f"{last} {first} {patronymic}", title, email))
     inn = inn10(rng)
     return Company(
-        index=index, lang="ru", name=f"ООО «{brand}»", brand=brand, domain=domain,
-        industry=rng.choice(("Металлоконструкции", "Оптовая торговля", "Строительство",
-                             "Логистика", "Промышленное оборудование", "Энергетика")),
-        city=city, address=f"{postcode}, г. {city}, {street}, д. {rng.randint(1, 180)}, "
-                           f"офис {rng.randint(100, 999)}",
+        index=index,
+        lang="ru",
+        name=f"ООО «{brand}»",
+        brand=brand,
+        domain=domain,
+        industry=rng.choice(
+            (
+                "Металлоконструкции",
+                "Оптовая торговля",
+                "Строительство",
+                "Логистика",
+                "Промышленное оборудование",
+                "Энергетика",
+            )
+        ),
+        city=city,
+        address=f"{postcode}, г. {city}, {street}, д. {rng.randint(1, 180)}, "
+        f"офис {rng.randint(100, 999)}",
         phone=f"+7 ({code}) {rng.randint(200, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
         sales_phone=f"+7 ({code}) {rng.randint(200, 999)}-{rng.randint(10, 99)}-"
-                    f"{rng.randint(10, 99)}",
-        emails=(f"info@{domain}", f"sales@{domain}"), people=tuple(people),
-        ids={"inn": inn, "kpp": f"{inn[:4]}01001", "ogrn": ogrn13(rng, inn[:2])})
+        f"{rng.randint(10, 99)}",
+        emails=(f"info@{domain}", f"sales@{domain}"),
+        people=tuple(people),
+        ids={"inn": inn, "kpp": f"{inn[:4]}01001", "ogrn": ogrn13(rng, inn[:2])},
+    )
 
 
 def _de(index: int, k: int, rng: random.Random) -> Company:
@@ -205,14 +325,24 @@ def _de(index: int, k: int, rng: random.Random) -> Company:
     titles = ("Geschäftsführer", *rng.sample(DE_TITLES[1:], rng.randint(2, 3)))
     people = _western(rng, titles, DE_FIRST, DE_LAST, domain)
     return Company(
-        index=index, lang="de", name=f"{brand} {branch} GmbH", brand=brand, domain=domain,
-        industry=branch, city=city, address=f"{street} {rng.randint(1, 120)}, {postcode} {city}",
+        index=index,
+        lang="de",
+        name=f"{brand} {branch} GmbH",
+        brand=brand,
+        domain=domain,
+        industry=branch,
+        city=city,
+        address=f"{street} {rng.randint(1, 120)}, {postcode} {city}",
         phone=f"+49 {code} {rng.randint(1000000, 9999999)}",
         sales_phone=f"+49 {code} {rng.randint(1000000, 9999999)}",
-        emails=(f"info@{domain}", f"vertrieb@{domain}"), people=people,
-        ids={"hrb": f"HRB {rng.randint(10000, 199999)}",
-             "vat": f"DE{rng.randint(100000000, 999999999)}",
-             "court": f"Amtsgericht {city}"})
+        emails=(f"info@{domain}", f"vertrieb@{domain}"),
+        people=people,
+        ids={
+            "hrb": f"HRB {rng.randint(10000, 199999)}",
+            "vat": f"DE{rng.randint(100000000, 999999999)}",
+            "court": f"Amtsgericht {city}",
+        },
+    )
 
 
 def _en(index: int, k: int, rng: random.Random) -> Company:
@@ -225,12 +355,20 @@ def _en(index: int, k: int, rng: random.Random) -> Company:
     titles = ("CEO", *rng.sample(EN_TITLES[1:], rng.randint(2, 3)))
     people = _western(rng, titles, EN_FIRST, EN_LAST, domain)
     return Company(
-        index=index, lang="en", name=f"{brand} Inc.", brand=brand, domain=domain, industry=b,
-        city=city, address=f"{rng.randint(10, 999)} {street}, {city}, {state} {postcode}",
+        index=index,
+        lang="en",
+        name=f"{brand} Inc.",
+        brand=brand,
+        domain=domain,
+        industry=b,
+        city=city,
+        address=f"{rng.randint(10, 999)} {street}, {city}, {state} {postcode}",
         phone=f"+1 ({code}) {rng.randint(201, 989)}-{rng.randint(1000, 9999)}",
         sales_phone=f"+1 ({code}) {rng.randint(201, 989)}-{rng.randint(1000, 9999)}",
-        emails=(f"info@{domain}", f"sales@{domain}"), people=people,
-        ids={"ein": f"{rng.randint(10, 99)}-{rng.randint(1000000, 9999999)}"})
+        emails=(f"info@{domain}", f"sales@{domain}"),
+        people=people,
+        ids={"ein": f"{rng.randint(10, 99)}-{rng.randint(1000000, 9999999)}"},
+    )
 
 
 def _western(rng, titles, firsts, lasts, domain) -> tuple[Person, ...]:
@@ -239,8 +377,13 @@ def _western(rng, titles, firsts, lasts, domain) -> tuple[Person, ...]:
         while (name := (rng.choice(firsts), rng.choice(lasts)))[1] in seen:
             pass
         seen.add(name[1])
-        local = f"{name[0][0]}.{name[1]}".lower().replace("ü", "ue").replace("ö", "oe") \
-            .replace("ä", "ae").replace("ß", "ss")
+        local = (
+            f"{name[0][0]}.{name[1]}".lower()
+            .replace("ü", "ue")
+            .replace("ö", "oe")
+            .replace("ä", "ae")
+            .replace("ß", "ss")
+        )
         email = f"{local}@{domain}" if rng.random() < 0.7 else None
         people.append(Person(" ".join(name), title, email))
     return tuple(people)
@@ -270,8 +413,14 @@ def _renamed(company: Company, index: int) -> Company:
 
     slug, tld = company.domain.rsplit(".", 1)
     domain = f"{slug}-{index}.{tld}"
-    people = tuple(replace(p, email=p.email and p.email.replace(company.domain, domain))
-                   for p in company.people)
-    return replace(company, domain=domain, name=f"{company.name} {index}",
-                   emails=tuple(e.replace(company.domain, domain) for e in company.emails),
-                   people=people)
+    people = tuple(
+        replace(p, email=p.email and p.email.replace(company.domain, domain))
+        for p in company.people
+    )
+    return replace(
+        company,
+        domain=domain,
+        name=f"{company.name} {index}",
+        emails=tuple(e.replace(company.domain, domain) for e in company.emails),
+        people=people,
+    )

@@ -13,13 +13,37 @@ from functools import cache, lru_cache
 
 # Everyday names missing from ISO's official ones (CRM exports and directory pages use them).
 _EXTRA = {
-    "россия": "RU", "рф": "RU", "russia": "RU", "германия": "DE", "фрг": "DE",
-    "usa": "US", "сша": "US", "america": "US", "uk": "GB", "great britain": "GB",
-    "england": "GB", "великобритания": "GB", "англия": "GB", "deutschland": "DE",
-    "österreich": "AT", "schweiz": "CH", "беларусь": "BY", "белоруссия": "BY",
-    "республика беларусь": "BY", "казахстан": "KZ", "республика казахстан": "KZ",
-    "south korea": "KR", "korea": "KR", "czech republic": "CZ", "türkei": "TR", "турция": "TR",
-    "vietnam": "VN", "iran": "IR", "taiwan": "TW", "moldova": "MD", "молдова": "MD",
+    "россия": "RU",
+    "рф": "RU",
+    "russia": "RU",
+    "германия": "DE",
+    "фрг": "DE",
+    "usa": "US",
+    "сша": "US",
+    "america": "US",
+    "uk": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "великобритания": "GB",
+    "англия": "GB",
+    "deutschland": "DE",
+    "österreich": "AT",
+    "schweiz": "CH",
+    "беларусь": "BY",
+    "белоруссия": "BY",
+    "республика беларусь": "BY",
+    "казахстан": "KZ",
+    "республика казахстан": "KZ",
+    "south korea": "KR",
+    "korea": "KR",
+    "czech republic": "CZ",
+    "türkei": "TR",
+    "турция": "TR",
+    "vietnam": "VN",
+    "iran": "IR",
+    "taiwan": "TW",
+    "moldova": "MD",
+    "молдова": "MD",
 }
 _FOLD = re.compile(r"[\s.,()'\"-]+")
 
@@ -33,8 +57,10 @@ def _names() -> dict[str, str]:
     import pycountry
 
     table: dict[str, str] = {}
-    translations = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang],
-                                        fallback=True) for lang in ("ru", "de")]
+    translations = [
+        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+        for lang in ("ru", "de")
+    ]
     for c in pycountry.countries:
         names = {c.name, getattr(c, "official_name", c.name), getattr(c, "common_name", c.name)}
         for name in list(names):

@@ -2,7 +2,8 @@
 
 Evidence:
 - International forms: ``legal_names.csv`` of the PyPI package name-matching 0.9.22
-  (De Nederlandsche Bank, MIT licence), copied in the evaluation corpus as er/name-matching-legal-forms/.
+  (De Nederlandsche Bank, MIT licence), copied in the evaluation corpus as
+  er/name-matching-legal-forms/.
   Only the forms we meet in RU/DE/EU/US lead lists were copied, as compact spellings.
 - Russian forms: ОКОПФ, the all-Russian classifier of organisational and legal forms
   (ОК 028-2012), with the abbreviations used on letterheads (ООО, АО, ПАО, ИП …) and the

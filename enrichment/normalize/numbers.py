@@ -9,17 +9,37 @@ from __future__ import annotations
 import re
 
 _MULTIPLIERS = {
-    "тыс": 1e3, "k": 1e3, "tsd": 1e3, "thousand": 1e3, "тысяч": 1e3,
-    "млн": 1e6, "m": 1e6, "mm": 1e6, "mn": 1e6, "mio": 1e6, "million": 1e6, "millionen": 1e6,
-    "миллион": 1e6, "миллионов": 1e6, "млрд": 1e9, "bn": 1e9, "b": 1e9, "mrd": 1e9,
-    "billion": 1e9, "milliarden": 1e9, "миллиард": 1e9, "миллиардов": 1e9,
+    "тыс": 1e3,
+    "k": 1e3,
+    "tsd": 1e3,
+    "thousand": 1e3,
+    "тысяч": 1e3,
+    "млн": 1e6,
+    "m": 1e6,
+    "mm": 1e6,
+    "mn": 1e6,
+    "mio": 1e6,
+    "million": 1e6,
+    "millionen": 1e6,
+    "миллион": 1e6,
+    "миллионов": 1e6,
+    "млрд": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "mrd": 1e9,
+    "billion": 1e9,
+    "milliarden": 1e9,
+    "миллиард": 1e9,
+    "миллиардов": 1e9,
 }
 _NUMBER = re.compile(r"\d[\d\s\u00a0\u202f.,']*")
 _UNIT = re.compile(r"^\s*([a-zа-яё]+)", re.IGNORECASE)
-_LOWER_BOUND = re.compile(r"^(?:от|более|больше|свыше|over|more than|from|ab|über|>|>=)\s*",
-                          re.IGNORECASE)
-_UPPER_BOUND = re.compile(r"^(?:до|менее|меньше|up to|under|less than|bis|unter|<|<=)\s*",
-                          re.IGNORECASE)
+_LOWER_BOUND = re.compile(
+    r"^(?:от|более|больше|свыше|over|more than|from|ab|über|>|>=)\s*", re.IGNORECASE
+)
+_UPPER_BOUND = re.compile(
+    r"^(?:до|менее|меньше|up to|under|less than|bis|unter|<|<=)\s*", re.IGNORECASE
+)
 
 
 def _to_float(digits: str) -> float | None:
@@ -53,7 +73,7 @@ def parse_amount(text: str | None) -> float | None:
     value = _to_float(m.group())
     if value is None:
         return None
-    unit = _UNIT.match(str(text)[m.end():])
+    unit = _UNIT.match(str(text)[m.end() :])
     if unit:
         value *= _MULTIPLIERS.get(unit.group(1).casefold().rstrip("."), 1)
     return value

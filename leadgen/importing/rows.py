@@ -34,22 +34,64 @@ from leadgen.importing.columns import ColumnMapping
 from storage.files import Row
 from storage.records import CompanyRecord, EmailRecord, PersonRecord, Problem
 
-SOCIAL_FIELDS = ("linkedin", "facebook", "vk", "telegram", "twitter", "xing", "instagram",
-                 "youtube")
+SOCIAL_FIELDS = (
+    "linkedin",
+    "facebook",
+    "vk",
+    "telegram",
+    "twitter",
+    "xing",
+    "instagram",
+    "youtube",
+)
 # Values of a "Статус"/"Status" column, folded to lower case.
 _STATUS_WORDS = {
-    "current": ("current", "customer", "client", "active", "клиент", "текущий", "текущий клиент",
-                "действующий", "действующий клиент", "kunde", "aktiv", "bestandskunde"),
-    "former": ("former", "former customer", "ex-customer", "churned", "lost", "бывший",
-               "бывший клиент", "ушедший", "ehemalig", "ehemaliger kunde"),
+    "current": (
+        "current",
+        "customer",
+        "client",
+        "active",
+        "клиент",
+        "текущий",
+        "текущий клиент",
+        "действующий",
+        "действующий клиент",
+        "kunde",
+        "aktiv",
+        "bestandskunde",
+    ),
+    "former": (
+        "former",
+        "former customer",
+        "ex-customer",
+        "churned",
+        "lost",
+        "бывший",
+        "бывший клиент",
+        "ушедший",
+        "ehemalig",
+        "ehemaliger kunde",
+    ),
     "new": ("new", "prospect", "lead", "новый", "потенциальный", "лид", "neu", "interessent"),
 }
 _STATUS = {word: status for status, words in _STATUS_WORDS.items() for word in words}
 # Fields read per row; everything else describes the company and is mapped once per distinct
 # set of values (purchased lists repeat the company columns on every contact's row).
-_ROW_FIELDS = frozenset({"full_name", "first_name", "middle_name", "last_name", "title",
-                         "department", "person_email", "person_phone", "email", "company_email",
-                         "notes"})
+_ROW_FIELDS = frozenset(
+    {
+        "full_name",
+        "first_name",
+        "middle_name",
+        "last_name",
+        "title",
+        "department",
+        "person_email",
+        "person_phone",
+        "email",
+        "company_email",
+        "notes",
+    }
+)
 _COMPANY_CACHE_SIZE = 20_000
 
 
@@ -63,21 +105,30 @@ class MappedRow:
 class RowMapper:
     """Maps rows of one file; holds the column mapping and the import-wide options."""
 
-    def __init__(self, mapping: ColumnMapping, *, source: str, file_label: str,
-                 customers: bool = False, country: str | None = None) -> None:
+    def __init__(
+        self,
+        mapping: ColumnMapping,
+        *,
+        source: str,
+        file_label: str,
+        customers: bool = False,
+        country: str | None = None,
+    ) -> None:
         self.mapping = mapping
         self.source = f"import:{source}"
         self.file_label = file_label
         self.customers = customers
         self.country = normalize_country(country) if country else None
-        self._companies: dict[tuple, tuple[CompanyRecord | None, str | None,
-                                           list[tuple[str, str]]]] = {}
+        self._companies: dict[
+            tuple, tuple[CompanyRecord | None, str | None, list[tuple[str, str]]]
+        ] = {}
 
     def map(self, row: Row) -> MappedRow:
         where = f"row {row.number}"
         values = self.mapping.field_values(row.values)
-        company_key = tuple(sorted((f, tuple(v)) for f, v in values.items()
-                                   if f not in _ROW_FIELDS))
+        company_key = tuple(
+            sorted((f, tuple(v)) for f, v in values.items() if f not in _ROW_FIELDS)
+        )
         cached = self._companies.get(company_key)
         if cached is None:
             if len(self._companies) >= _COMPANY_CACHE_SIZE:
@@ -99,14 +150,20 @@ class RowMapper:
                 for piece in split_emails(raw):
                     email = normalize_email(piece)
                     if not email.valid or not email.address:
-                        warn(f"email {piece!r} is not a valid address ({email.reason}); "
-                             "stored without it")
+                        warn(
+                            f"email {piece!r} is not a valid address ({email.reason}); "
+                            "stored without it"
+                        )
                         continue
-                    er = EmailRecord(address=email.address, domain=email.domain or "",
-                                     kind="role" if email.is_role else "personal",
-                                     origin="imported")
+                    er = EmailRecord(
+                        address=email.address,
+                        domain=email.domain or "",
+                        kind="role" if email.is_role else "personal",
+                        origin="imported",
+                    )
                     to_person = person is not None and (
-                        name == "person_email" or (name == "email" and not email.is_role))
+                        name == "person_email" or (name == "email" and not email.is_role)
+                    )
                     target = person.emails if to_person else rec.emails
                     if all(e.address != er.address for e in target):
                         target.append(er)
@@ -114,8 +171,9 @@ class RowMapper:
             rec.people.append(person)
         return MappedRow(row.number, rec, problems)
 
-    def _company(self, values: dict[str, list[str]]
-                 ) -> tuple[CompanyRecord | None, str | None, list[tuple[str, str]]]:
+    def _company(
+        self, values: dict[str, list[str]]
+    ) -> tuple[CompanyRecord | None, str | None, list[tuple[str, str]]]:
         """The company part of a row: (record template or None, phone region, problems)."""
         problems: list[tuple[str, str]] = []
 
@@ -178,8 +236,9 @@ class RowMapper:
         if raw_status:
             rec.status = _STATUS.get(raw_status.strip().casefold())
             if rec.status is None:
-                warn(f"status {raw_status!r} is not one of new / current / former customer; "
-                     "ignored")
+                warn(
+                    f"status {raw_status!r} is not one of new / current / former customer; ignored"
+                )
         if self.customers:
             rec.status = "current"
         for name in SOCIAL_FIELDS:
@@ -198,8 +257,10 @@ class RowMapper:
                         if phone.e164 not in out:
                             out.append(phone.e164)
                     else:
-                        warn(f"phone {phone.raw!r} is not a valid number ({phone.reason}); "
-                             "stored without it")
+                        warn(
+                            f"phone {phone.raw!r} is not a valid number ({phone.reason}); "
+                            "stored without it"
+                        )
         return out
 
     def _registry(self, values, rec: CompanyRecord, warn) -> None:
@@ -210,14 +271,18 @@ class RowMapper:
             if inn:
                 rec.inn = rec.inn or inn
             else:
-                warn(f"ИНН {inn_part.strip()!r} is not a valid INN (length or check digit); "
-                     "stored without it")
+                warn(
+                    f"ИНН {inn_part.strip()!r} is not a valid INN (length or check digit); "
+                    "stored without it"
+                )
             if kpp_part.strip() and not values.get("kpp"):
                 values.setdefault("kpp", []).append(kpp_part)
-        checks = (("ogrn", check_ogrn, "ОГРН", "OGRN (length or check digit)"),
-                  ("kpp", check_kpp, "КПП", "KPP (9 characters NNNNPPNNN)"),
-                  ("vat", normalize_vat, "VAT", "VAT number for its country"),
-                  ("hrb", normalize_hrb, "HRB", "commercial register number"))
+        checks = (
+            ("ogrn", check_ogrn, "ОГРН", "OGRN (length or check digit)"),
+            ("kpp", check_kpp, "КПП", "KPP (9 characters NNNNPPNNN)"),
+            ("vat", normalize_vat, "VAT", "VAT number for its country"),
+            ("hrb", normalize_hrb, "HRB", "commercial register number"),
+        )
         for name, check, label, what in checks:
             for raw in values.get(name, ()):
                 value = check(raw)
@@ -246,8 +311,13 @@ class RowMapper:
         if not name.key:
             warn(f"person name {raw!r} could not be read; stored without the person")
             return None
-        person = PersonRecord(full_name=name.full, name_key=name.key, first_name=name.first,
-                              middle_name=name.middle, last_name=name.last)
+        person = PersonRecord(
+            full_name=name.full,
+            name_key=name.key,
+            first_name=name.first,
+            middle_name=name.middle,
+            last_name=name.last,
+        )
         if first("first_name") or first("last_name"):  # explicit columns beat the parser
             person.first_name = first("first_name") or person.first_name
             person.middle_name = first("middle_name") or person.middle_name

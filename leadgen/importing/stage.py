@@ -70,11 +70,18 @@ class ImportSummary:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "path": self.path, "run_id": self.run_id, "format": self.format,
-            "encoding": self.encoding, "delimiter": self.delimiter, "rows": self.rows,
-            "imported_rows": self.imported_rows, "rejected_rows": self.rejected_rows,
-            **self.result.counts(), "ignored_columns": self.ignored_columns,
-            "mapping": self.mapping, "rejects_path": self.rejects_path,
+            "path": self.path,
+            "run_id": self.run_id,
+            "format": self.format,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "rows": self.rows,
+            "imported_rows": self.imported_rows,
+            "rejected_rows": self.rejected_rows,
+            **self.result.counts(),
+            "ignored_columns": self.ignored_columns,
+            "mapping": self.mapping,
+            "rejects_path": self.rejects_path,
             "seconds": round(self.seconds, 3),
             "problems": [p.as_dict() for p in self.result.problems],
         }
@@ -84,7 +91,8 @@ def check_mapping(table: Table, mapping: ColumnMapping) -> None:
     if not any(f in mapping.fields.values() for f in _IDENTITY_FIELDS):
         raise UnimportableFile(
             f"{table.path}: no column names a company or a website (columns: "
-            f"{', '.join(table.headers) or 'none'}); map one with --map 'COLUMN=company_name'")
+            f"{', '.join(table.headers) or 'none'}); map one with --map 'COLUMN=company_name'"
+        )
 
 
 @contextmanager
@@ -127,19 +135,38 @@ def import_file(
     table = read_table(path, encoding=encoding, delimiter=delimiter, sheet=sheet)
     mapping = resolve_columns(table.headers, overrides)
     check_mapping(table, mapping)
-    mapper = RowMapper(mapping, source=source, file_label=Path(path).name, customers=customers,
-                       country=country)
-    summary = ImportSummary(path=str(path), run_id=None, format=table.format,
-                            encoding=table.encoding, delimiter=table.delimiter,
-                            rows=len(table.rows) + len(table.problems),
-                            ignored_columns=list(mapping.ignored), mapping=dict(mapping.fields))
-    run_id = start_run(engine, "import", {
-        "path": str(path), "source": source, "customers": customers, "country": country,
-        "format": table.format, "encoding": table.encoding, "delimiter": table.delimiter,
-        "mapping": mapping.fields, "ignored_columns": mapping.ignored})
+    mapper = RowMapper(
+        mapping, source=source, file_label=Path(path).name, customers=customers, country=country
+    )
+    summary = ImportSummary(
+        path=str(path),
+        run_id=None,
+        format=table.format,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        rows=len(table.rows) + len(table.problems),
+        ignored_columns=list(mapping.ignored),
+        mapping=dict(mapping.fields),
+    )
+    run_id = start_run(
+        engine,
+        "import",
+        {
+            "path": str(path),
+            "source": source,
+            "customers": customers,
+            "country": country,
+            "format": table.format,
+            "encoding": table.encoding,
+            "delimiter": table.delimiter,
+            "mapping": mapping.fields,
+            "ignored_columns": mapping.ignored,
+        },
+    )
     summary.run_id = run_id
     rejects: list[tuple[int, dict[str, str] | None, str]] = [
-        (p.number, None, p.reason) for p in table.problems]
+        (p.number, None, p.reason) for p in table.problems
+    ]
     for p in table.problems:
         summary.result.problems.append(Problem(f"row {p.number}", p.reason, "error"))
     try:
@@ -152,8 +179,9 @@ def import_file(
             for row, m in zip(rows, mapped, strict=True):
                 summary.result.problems.extend(m.problems)
                 if m.record is None:
-                    rejects.append((row.number, row.values,
-                                    "; ".join(p.reason for p in m.problems)))
+                    rejects.append(
+                        (row.number, row.values, "; ".join(p.reason for p in m.problems))
+                    )
             records = [m.record for m in mapped if m.record is not None]
             result = _write_batch(engine, records, run_id, suppressions)
             for problem in result.problems:  # "list.csv row 7" -> "row 7", as the rest
@@ -165,18 +193,30 @@ def import_file(
         summary.result.problems.sort(key=_row_order)
     except BaseException as exc:
         summary.seconds = time.perf_counter() - started
-        finish_run(engine, run_id, status="failed", counts=_counts(summary),
-                   problems=[p.as_dict() for p in summary.problems], error=repr(exc))
+        finish_run(
+            engine,
+            run_id,
+            status="failed",
+            counts=_counts(summary),
+            problems=[p.as_dict() for p in summary.problems],
+            error=repr(exc),
+        )
         raise
     summary.rejected_rows = len(rejects)
     summary.imported_rows = len(table.rows) - sum(1 for _, v, _ in rejects if v is not None)
     if rejects:
-        summary.rejects_path = str(_write_rejects(rejects_path or _default_rejects(path),
-                                                  table.headers, rejects))
+        summary.rejects_path = str(
+            _write_rejects(rejects_path or _default_rejects(path), table.headers, rejects)
+        )
     finish_bulk_write(engine)
     summary.seconds = time.perf_counter() - started
-    finish_run(engine, run_id, status="partial" if rejects else "ok", counts=_counts(summary),
-               problems=[p.as_dict() for p in summary.problems])
+    finish_run(
+        engine,
+        run_id,
+        status="partial" if rejects else "ok",
+        counts=_counts(summary),
+        problems=[p.as_dict() for p in summary.problems],
+    )
     return summary
 
 
@@ -208,8 +248,12 @@ def _mapped_batches(mapper: RowMapper, batches: list[list[Row]]) -> Iterator[lis
         # Hide what is alive now (the file's rows) from the forked worker's collector: it
         # would touch, and so copy, every page the worker shares with this process.
         gc.freeze()
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method),
-                             initializer=_init_worker, initargs=(mapper,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_init_worker,
+        initargs=(mapper,),
+    ) as pool:
         pending: deque[Future] = deque()
         todo = iter(batches)
         for batch in itertools.islice(todo, MAP_AHEAD):
@@ -314,9 +358,13 @@ def _write_batch(engine: Engine, records: list, run_id: int, suppressions) -> Ba
 
 
 def _counts(summary: ImportSummary) -> dict[str, Any]:
-    return {"rows": summary.rows, "imported_rows": summary.imported_rows,
-            "rejected_rows": summary.rejected_rows, **summary.result.counts(),
-            "seconds": round(summary.seconds, 3)}
+    return {
+        "rows": summary.rows,
+        "imported_rows": summary.imported_rows,
+        "rejected_rows": summary.rejected_rows,
+        **summary.result.counts(),
+        "seconds": round(summary.seconds, 3),
+    }
 
 
 def _default_rejects(path: str | Path) -> Path:
@@ -324,8 +372,9 @@ def _default_rejects(path: str | Path) -> Path:
     return p.with_name(p.stem + ".rejects.csv")
 
 
-def _write_rejects(path: str | Path, headers: list[str],
-                   rejects: list[tuple[int, dict[str, str] | None, str]]) -> Path:
+def _write_rejects(
+    path: str | Path, headers: list[str], rejects: list[tuple[int, dict[str, str] | None, str]]
+) -> Path:
     path = Path(path)
     with open_writer(path, "csv", ["row", "reason", *headers]) as out:
         for number, values, reason in sorted(rejects, key=lambda r: r[0]):

@@ -71,8 +71,12 @@ def failure_kind(failure) -> tuple[str, str]:
     if "robots.txt" in text:
         return "robots", "forbidden by robots.txt"
     lowered = text.lower()
-    if "maxsize" in lowered or "max size" in lowered or "larger than" in lowered or type(
-            exc).__name__ in ("CancelledError", "DownloadCancelledError"):
+    if (
+        "maxsize" in lowered
+        or "max size" in lowered
+        or "larger than" in lowered
+        or type(exc).__name__ in ("CancelledError", "DownloadCancelledError")
+    ):
         return "too_large", "larger than the download size limit"
     return type(exc).__name__, f"{type(exc).__name__}: {text}"[:300]
 
@@ -129,26 +133,37 @@ class LeadSpider(scrapy.Spider):
         logger.info("%s: %s", request.url, reason)
 
     # -- company websites ----------------------------------------------------------------------
-    def site_requests(self, website: str, *, country: str | None = None,
-                      referer: str | None = None):
+    def site_requests(
+        self, website: str, *, country: str | None = None, referer: str | None = None
+    ):
         """Requests that start the crawl of one company's website (home page + sitemap.xml)."""
         root = site_root(website, self.scheme)
         domain = registrable_domain(root) if root else None
         if not root or not domain:
-            self.problems.append(Problem(referer or website,
-                                         f"{website!r} is not a website address; not crawled"))
+            self.problems.append(
+                Problem(referer or website, f"{website!r} is not a website address; not crawled")
+            )
             return
         if domain in self._site_seen:
             return
         self._site_seen[domain] = {canonical(root)}
-        meta = {"site_domain": domain, "site_depth": 0, "site_kind": "home",
-                "site_budget": self.pages_per_site, "site_country": country or self.country}
-        yield scrapy.Request(root, callback=self.parse_site_page, errback=self.on_error,
-                             meta=meta, priority=5)
-        yield scrapy.Request(urljoin(root, "/sitemap.xml"), callback=self.parse_site_sitemap,
-                             errback=self.on_error, priority=4,
-                             meta={**meta, "site_kind": "sitemap", "optional": True,
-                                   "site_budget": None})
+        meta = {
+            "site_domain": domain,
+            "site_depth": 0,
+            "site_kind": "home",
+            "site_budget": self.pages_per_site,
+            "site_country": country or self.country,
+        }
+        yield scrapy.Request(
+            root, callback=self.parse_site_page, errback=self.on_error, meta=meta, priority=5
+        )
+        yield scrapy.Request(
+            urljoin(root, "/sitemap.xml"),
+            callback=self.parse_site_sitemap,
+            errback=self.on_error,
+            priority=4,
+            meta={**meta, "site_kind": "sitemap", "optional": True, "site_budget": None},
+        )
 
     def _follow(self, response: Response, url: str, kind: str, priority: int, depth: int):
         domain = response.meta["site_domain"]
@@ -159,10 +174,18 @@ class LeadSpider(scrapy.Spider):
         if key in seen:
             return None
         seen.add(key)
-        meta = {**{k: v for k, v in response.meta.items() if k.startswith("site_")},
-                "site_depth": depth, "site_kind": kind}
-        return scrapy.Request(url, callback=self.parse_site_page, errback=self.on_error,
-                              meta=meta, priority=max(0, 4 - priority))
+        meta = {
+            **{k: v for k, v in response.meta.items() if k.startswith("site_")},
+            "site_depth": depth,
+            "site_kind": kind,
+        }
+        return scrapy.Request(
+            url,
+            callback=self.parse_site_page,
+            errback=self.on_error,
+            meta=meta,
+            priority=max(0, 4 - priority),
+        )
 
     async def parse_site_page(self, response: Response):
         if not isinstance(response, TextResponse):
@@ -176,8 +199,9 @@ class LeadSpider(scrapy.Spider):
             if landed and landed != meta["site_domain"]:
                 meta["site_domain"] = landed
                 self._site_seen.setdefault(landed, set()).add(canonical(response.url))
-        extract, links = await self.pool.run(read_site_page, response.text, response.url,
-                                             meta.get("site_country"))
+        extract, links = await self.pool.run(
+            read_site_page, response.text, response.url, meta.get("site_country")
+        )
         yield self.site_item(response, extract, kind)
         depth = meta.get("site_depth", 0) + 1
         for link in links:
@@ -195,8 +219,13 @@ class LeadSpider(scrapy.Spider):
                     yield request
         for url in children[:MAX_CHILD_SITEMAPS]:
             if registrable_domain(url) == response.meta["site_domain"]:
-                yield scrapy.Request(url, callback=self.parse_site_sitemap, errback=self.on_error,
-                                     meta=response.meta, priority=3)
+                yield scrapy.Request(
+                    url,
+                    callback=self.parse_site_sitemap,
+                    errback=self.on_error,
+                    meta=response.meta,
+                    priority=3,
+                )
 
     def site_item(self, response: Response, extract: PageExtract, kind: str) -> CompanyItem:
         company = extract.company
@@ -209,16 +238,32 @@ class LeadSpider(scrapy.Spider):
         elif kind == "home":
             name = company.name
         item = CompanyItem(
-            source_url=response.url, extractor=f"site:{kind}", locator=f"site:{kind}",
-            name=name, name_is_fallback=fallback,
+            source_url=response.url,
+            extractor=f"site:{kind}",
+            locator=f"site:{kind}",
+            name=name,
+            name_is_fallback=fallback,
             website=site_root(response.url, self.scheme) if kind == "home" else None,
-            domain=domain, country=company.country, address=company.address,
+            domain=domain,
+            country=company.country,
+            address=company.address,
             description=company.description if kind in ("home", "about") else None,
-            emails=list(company.emails), phones=list(company.phones),
-            registration_ids=dict(company.registration_ids), social=dict(company.social),
-            technologies=list(company.technologies), careers=company.careers,
-            region=response.meta.get("site_country"))
-        item.people = [PersonItem(name=p.name, title=p.title, emails=list(p.emails),
-                                  phones=list(p.phones), title_is_fallback=kind == "legal")
-                       for p in extract.people]
+            emails=list(company.emails),
+            phones=list(company.phones),
+            registration_ids=dict(company.registration_ids),
+            social=dict(company.social),
+            technologies=list(company.technologies),
+            careers=company.careers,
+            region=response.meta.get("site_country"),
+        )
+        item.people = [
+            PersonItem(
+                name=p.name,
+                title=p.title,
+                emails=list(p.emails),
+                phones=list(p.phones),
+                title_is_fallback=kind == "legal",
+            )
+            for p in extract.people
+        ]
         return item

@@ -27,8 +27,12 @@ def read_domains(text: str, where: str) -> tuple[list[str], list[Problem]]:
         if not value:
             continue
         if site_root(value) is None or " " in value:
-            problems.append(Problem(f"{where} line {number}",
-                                    f"{value!r} is not a domain or website address; skipped"))
+            problems.append(
+                Problem(
+                    f"{where} line {number}",
+                    f"{value!r} is not a domain or website address; skipped",
+                )
+            )
             continue
         if value not in domains:
             domains.append(value)
@@ -38,9 +42,14 @@ def read_domains(text: str, where: str) -> tuple[list[str], list[Problem]]:
 class CompanySpider(LeadSpider):
     name = "company"
 
-    def __init__(self, domains: str | None = None, domains_file: str | None = None,
-                 country: str | None = None, pages_per_site: str | int | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        domains: str | None = None,
+        domains_file: str | None = None,
+        country: str | None = None,
+        pages_per_site: str | int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.country = country.upper() if country else None
         if pages_per_site:
@@ -56,12 +65,16 @@ class CompanySpider(LeadSpider):
             self.domains += [d for d in found if d not in self.domains]
             self.problems += problems
         if not self.domains and not self.problems:
-            raise ValueError("the company spider needs domains: -a domains=a.ru,b.de or "
-                             "-a domains_file=FILE")
+            raise ValueError(
+                "the company spider needs domains: -a domains=a.ru,b.de or -a domains_file=FILE"
+            )
 
     def run_parameters(self) -> dict[str, Any]:
-        return {"domains": len(self.domains), "country": self.country,
-                "pages_per_site": self.pages_per_site}
+        return {
+            "domains": len(self.domains),
+            "country": self.country,
+            "pages_per_site": self.pages_per_site,
+        }
 
     async def start(self):
         for domain in self.domains:

@@ -50,7 +50,9 @@ _PLAIN_FIELDS = ("country", "city", "address", "description", "industry")
 #: "Павильон 2", "Booth #A17"): the number is the value.
 _LABELLED = re.compile(
     r"^(?:stand(?:nummer|-?nr\.?)?|booth|hall[e]?|pavilion|pavillon|павильон|стенд|зал|zelt|"
-    r"stand no\.?)\s*[:#№.]?\s*(?=\S)", re.IGNORECASE)
+    r"stand no\.?)\s*[:#№.]?\s*(?=\S)",
+    re.IGNORECASE,
+)
 _BOOTH_FIELDS = ("booth", "stand", "hall", "pavilion")
 
 
@@ -69,18 +71,31 @@ class ListSpider(LeadSpider):
     def __init__(self, source: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if not source:
-            raise SourceError(f"the {self.name} spider needs a source definition: "
-                              f"-a source=FILE.toml")
+            raise SourceError(
+                f"the {self.name} spider needs a source definition: -a source=FILE.toml"
+            )
         self.source: SourceConfig = load_source(source)
         if self.source.spider != self.name:
-            raise SourceError(f"{source}: this source is for the {self.source.spider} spider, "
-                              f"not {self.name}")
+            raise SourceError(
+                f"{source}: this source is for the {self.source.spider} spider, not {self.name}"
+            )
         self.country = self.source.country
         self.pages_per_site = self.source.pages_per_site
         self.list_pages = 0
         self._list_seen: set[str] = set()
         self._block_path: str | None = None
         self._list_domains = {registrable_domain(u) for u in self.source.start_urls}
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.source.render:  # settings are applied after the spider is created
+            crawler.settings.set(
+                "DOWNLOAD_HANDLERS",
+                crawler.settings.getdict("PLAYWRIGHT_DOWNLOAD_HANDLERS"),
+                priority="spider",
+            )
+        return spider
 
     def run_parameters(self) -> dict[str, Any]:
         return self.source.parameters()
@@ -110,20 +125,28 @@ class ListSpider(LeadSpider):
             if self.source.wait_for:
                 methods.append(PageMethod("wait_for_selector", self.source.wait_for))
             if self.source.load_more and entry:
-                methods.append(PageMethod("evaluate", LOAD_MORE_JS,
-                                          [self.source.load_more, entry, self.source.max_pages]))
-            meta.update(playwright=True, playwright_page_methods=methods,
-                        playwright_page_goto_kwargs={"wait_until": "networkidle"})
+                methods.append(
+                    PageMethod(
+                        "evaluate",
+                        LOAD_MORE_JS,
+                        [self.source.load_more, entry, self.source.max_pages],
+                    )
+                )
+            meta.update(
+                playwright=True,
+                playwright_page_methods=methods,
+                playwright_page_goto_kwargs={"wait_until": "networkidle"},
+            )
         # Filtered like any request: a resumed crawl must not fetch its start page again.
-        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta,
-                              priority=10)
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, priority=10)
 
     async def parse_list(self, response: Response):
         if not isinstance(response, TextResponse):
             self.problems.append(Problem(response.url, "the list page is not text/HTML"))
             return
-        page = await self.pool.run(read_list_page, response.text, response.url,
-                                   self.source.list, self._block_path)
+        page = await self.pool.run(
+            read_list_page, response.text, response.url, self.source.list, self._block_path
+        )
         if page.block_path and not self._block_path:
             self._block_path = page.block_path  # the template's entry blocks, for later pages
         if not page.items:
@@ -131,10 +154,13 @@ class ListSpider(LeadSpider):
         self.crawler.stats.inc_value("leadgen/list_entries", len(page.items))
         for entry in page.items:
             if entry.url and entry.url != response.url:
-                yield scrapy.Request(entry.url, callback=self.parse_detail,
-                                     errback=self.detail_failed, priority=8,
-                                     meta={"listed": entry, "list_url": response.url,
-                                           "listing": True})
+                yield scrapy.Request(
+                    entry.url,
+                    callback=self.parse_detail,
+                    errback=self.detail_failed,
+                    priority=8,
+                    meta={"listed": entry, "list_url": response.url, "listing": True},
+                )
             else:
                 for out in self.listed(entry, response.url):
                     yield out
@@ -145,8 +171,11 @@ class ListSpider(LeadSpider):
 
     def parse_api(self, response: Response):
         try:
-            data = json.loads(response.text if isinstance(response, TextResponse)
-                              else response.body.decode("utf-8"))
+            data = json.loads(
+                response.text
+                if isinstance(response, TextResponse)
+                else response.body.decode("utf-8")
+            )
         except (ValueError, UnicodeDecodeError) as exc:
             self.problems.append(Problem(response.url, f"the API answer is not JSON ({exc})"))
             return
@@ -168,14 +197,16 @@ class ListSpider(LeadSpider):
             for out in self.listed(entry, response.meta["list_url"]):
                 yield out
             return
-        detail, extract = await self.pool.run(read_detail_page, response.text, response.url,
-                                              self.source.detail, self.source.country)
+        detail, extract = await self.pool.run(
+            read_detail_page, response.text, response.url, self.source.detail, self.source.country
+        )
         merged = ListedCompany(
             name=(detail.name if detail and detail.name else None) or entry.name,
             url=response.url,
             website=(detail.website if detail and detail.website else None) or entry.website,
             fields={**entry.fields, **(detail.fields if detail else {})},
-            locator=f"detail page of {entry.locator} on {response.meta['list_url']}")
+            locator=f"detail page of {entry.locator} on {response.meta['list_url']}",
+        )
         for out in self.listed(merged, response.url, extract=extract):
             yield out
 
@@ -187,9 +218,14 @@ class ListSpider(LeadSpider):
 
     # -- one listed company --------------------------------------------------------------------
     def listed(self, entry: ListedCompany, source_url: str, *, extract=None):
-        item = CompanyItem(source_url=source_url, extractor=self.name,
-                           locator=entry.locator or "list entry", name=entry.name,
-                           country=self.source.country, region=self.source.country)
+        item = CompanyItem(
+            source_url=source_url,
+            extractor=self.name,
+            locator=entry.locator or "list entry",
+            name=entry.name,
+            country=self.source.country,
+            region=self.source.country,
+        )
         website = entry.website
         if website and registrable_domain(website) in self._list_domains:
             website = None  # a link back to the directory itself
@@ -224,15 +260,19 @@ class ListSpider(LeadSpider):
             for key, value in company.registration_ids.items():
                 item.registration_ids.setdefault(key, value)
             item.address = item.address or company.address
-            item.people = [PersonItem(name=p.name, title=p.title, emails=list(p.emails),
-                                      phones=list(p.phones)) for p in extract.people]
+            item.people = [
+                PersonItem(name=p.name, title=p.title, emails=list(p.emails), phones=list(p.phones))
+                for p in extract.people
+            ]
         # The list's own addresses (ads, support) are not the listed company's.
-        item.emails = [e for e in dict.fromkeys(item.emails)
-                       if registrable_domain(e.rpartition("@")[2]) not in self._list_domains]
+        item.emails = [
+            e
+            for e in dict.fromkeys(item.emails)
+            if registrable_domain(e.rpartition("@")[2]) not in self._list_domains
+        ]
         yield item
         if item.website and self.source.follow_websites:
-            yield from self.site_requests(item.website, country=item.country,
-                                          referer=source_url)
+            yield from self.site_requests(item.website, country=item.country, referer=source_url)
 
 
 class DirectorySpider(ListSpider):

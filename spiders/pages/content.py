@@ -18,7 +18,9 @@ _CHROME_TAGS = ("header", "footer", "nav", "aside")
 # not substrings ("headerless-card" has none of them either way).
 _CHROME_WORDS = re.compile(
     r"(?:^|[\s_-])(?:header|footer|navbar|nav|menu|sidebar|breadcrumbs?|cookie|banner|topbar)"
-    r"(?:$|[\s_-])", re.IGNORECASE)
+    r"(?:$|[\s_-])",
+    re.IGNORECASE,
+)
 
 
 def main_content(html: str) -> str:

@@ -78,9 +78,11 @@ _SLUG_KIND = {w: k for k, words in _SLUGS.items() for w in words.split("|")}
 # first (the longest found names the kind: "unser team" before "team").
 _PHRASE_RE = re.compile(
     r"(?<!\w)(?:"
-    + "|".join(re.escape(p) for p in sorted((p for p in _TEXT_KIND if len(p) > 3),
-                                             key=len, reverse=True))
-    + r")(?!\w)")
+    + "|".join(
+        re.escape(p) for p in sorted((p for p in _TEXT_KIND if len(p) > 3), key=len, reverse=True)
+    )
+    + r")(?!\w)"
+)
 _STEM_SUFFIX = re.compile(r"\.(?:html?|php|aspx?|jsp)$")
 
 

@@ -78,8 +78,10 @@ class ListingHints:
         return cls(fields=MappingProxyType(fields), **values)
 
     def __reduce__(self):  # picklable for the page-reading worker processes
-        return (_rebuild_hints, (self.item, dict(self.fields), self.next_page, self.detail_link,
-                                 self.load_more))
+        return (
+            _rebuild_hints,
+            (self.item, dict(self.fields), self.next_page, self.detail_link, self.load_more),
+        )
 
 
 def _rebuild_hints(item, fields, next_page, detail_link, load_more) -> ListingHints:
@@ -313,9 +315,15 @@ def _structured(page: _Page) -> list[tuple[str, Any]]:
     Only the syntaxes the page shows a marker of are parsed (RDFa types need ``typeof``;
     extruct's RDFa parser, rdflib, is by far the slowest part of a page without any)."""
     lowered = page.html.lower()
-    syntaxes = [syntax for syntax, marker in (("json-ld", "application/ld+json"),
-                                              ("microdata", "itemscope"), ("rdfa", "typeof"))
-                if marker in lowered]
+    syntaxes = [
+        syntax
+        for syntax, marker in (
+            ("json-ld", "application/ld+json"),
+            ("microdata", "itemscope"),
+            ("rdfa", "typeof"),
+        )
+        if marker in lowered
+    ]
     if not syntaxes:
         return []
     try:
@@ -1106,8 +1114,9 @@ def _labelled_website(body: Any, page: _Page) -> str | None:
 # --- public API ------------------------------------------------------------------------------
 
 
-def parse_listing(html: str, url: str, hints: ListingHints | None = None, *,
-                  block_path: str | None = None) -> ListingPage:
+def parse_listing(
+    html: str, url: str, hints: ListingHints | None = None, *, block_path: str | None = None
+) -> ListingPage:
     """Companies on one list page and the URLs of further list pages; never raises.
 
     With ``hints.item`` the hinted items are the answer, even when none match (the source

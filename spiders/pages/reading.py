@@ -23,14 +23,16 @@ def read_site_page(html: str, url: str, country: str | None) -> tuple[PageExtrac
     return extract_page(html, url, country=country), site_links(html, url)
 
 
-def read_list_page(html: str, url: str, hints: ListingHints | None,
-                   block_path: str | None) -> ListingPage:
+def read_list_page(
+    html: str, url: str, hints: ListingHints | None, block_path: str | None
+) -> ListingPage:
     """A directory or exhibitor list page: its entries and further list pages."""
     return parse_listing(html, url, hints, block_path=block_path)
 
 
-def read_detail_page(html: str, url: str, hints: ListingHints | None,
-                     country: str | None) -> tuple[ListedCompany | None, PageExtract]:
+def read_detail_page(
+    html: str, url: str, hints: ListingHints | None, country: str | None
+) -> tuple[ListedCompany | None, PageExtract]:
     """A directory's page about one company: the entry, and the contacts in its main content
     (the directory's own header and footer left out)."""
     return parse_detail(html, url, hints), extract_page(main_content(html), url, country=country)

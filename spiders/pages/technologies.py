@@ -78,7 +78,6 @@ SIGNALS: dict[str, tuple[tuple[str, str], ...]] = {
 }  # fmt: skip
 
 
-
 def _literal_runs(items) -> list[str]:
     runs, current = [], []
     for op, av in items:

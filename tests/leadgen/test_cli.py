@@ -30,8 +30,15 @@ def run(db_url, *args):
 
 @pytest.fixture
 def loaded(db_url, tmp_path):
-    r = run(db_url, "import", str(SAMPLE), "--source", "sample",
-            "--rejects", str(tmp_path / "rejects.csv"))
+    r = run(
+        db_url,
+        "import",
+        str(SAMPLE),
+        "--source",
+        "sample",
+        "--rejects",
+        str(tmp_path / "rejects.csv"),
+    )
     assert r.exit_code == 0, r.output
     return db_url
 
@@ -49,8 +56,10 @@ def test_list_json_with_filters_and_best_contact(loaded):
     assert kzn["best_contact"]["name"] == "Гарипов Ринат Ильдарович"
     assert kzn["emails"] == ["info@stroymontazh-kzn.ru"]
     r = run(loaded, "list", "--country", "DE", "--json")
-    assert {c["domain"] for c in json.loads(r.stdout)} == {"beispiel-bau.de",
-                                                            "nordlicht-logistik.de"}
+    assert {c["domain"] for c in json.loads(r.stdout)} == {
+        "beispiel-bau.de",
+        "nordlicht-logistik.de",
+    }
     r = run(loaded, "list", "--city", "Екатеринбург", "--json")
     assert [c["domain"] for c in json.loads(r.stdout)] == ["uralmet-ekb.ru"]
     r = run(loaded, "list", "--no-decision-maker", "--json")
@@ -59,7 +68,10 @@ def test_list_json_with_filters_and_best_contact(loaded):
     assert json.loads(r.stdout) == []
     r = run(loaded, "list", "--min-employees", "300", "--sort", "employees", "--json")
     assert [c["domain"] for c in json.loads(r.stdout)] == [
-        "nordlicht-logistik.de", "uralmet-ekb.ru", "sevtechpark.ru"]
+        "nordlicht-logistik.de",
+        "uralmet-ekb.ru",
+        "sevtechpark.ru",
+    ]
 
 
 def test_list_table(loaded):
@@ -109,8 +121,10 @@ def test_export_contacts_xlsx_and_jsonl(loaded, tmp_path):
     people = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
     assert len(people) == 13
     vogel = next(p for p in people if p["contact_last_name"] == "Vogel")
-    assert vogel["contact_decision_maker"] is True and vogel["phones"] == ["+498912345678",
-                                                                           "+498912345670"]
+    assert vogel["contact_decision_maker"] is True and vogel["phones"] == [
+        "+498912345678",
+        "+498912345670",
+    ]
 
 
 def test_export_unknown_format_is_a_usage_error(loaded, tmp_path):
@@ -142,12 +156,16 @@ def test_version():
 
 
 def test_help_starts_fast_without_heavy_imports():
-    code = ("import sys, leadgen.cli; heavy = {'sqlalchemy', 'openpyxl', 'phonenumbers', "
-            "'scrapy', 'sqlmodel'} & set(sys.modules); print(sorted(heavy))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=ROOT)
+    code = (
+        "import sys, leadgen.cli; heavy = {'sqlalchemy', 'openpyxl', 'phonenumbers', "
+        "'scrapy', 'sqlmodel'} & set(sys.modules); print(sorted(heavy))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
     assert out.stdout.strip() == "[]"
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "leadgen", "--help"], capture_output=True, check=True,
-                   cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "leadgen", "--help"], capture_output=True, check=True, cwd=ROOT
+    )
     assert time.perf_counter() - started < 5  # generous: a shared CI machine; typical 0.3 s

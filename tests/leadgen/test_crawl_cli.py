@@ -18,17 +18,31 @@ def run(db_url, *args):
     return CliRunner().invoke(app, ["--database-url", db_url, *args], catch_exceptions=False)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["crawl", "spider"], "unknown spider 'spider'"),
-    (["crawl", "company"], "needs --domains FILE or --domain D"),
-    (["crawl", "company", "--domains", "missing.txt"], "missing.txt: no such file"),
-    (["crawl", "directory"], "needs --source FILE.toml"),
-    (["crawl", "exhibitors", "--source", str(SITES / "sources" / "biz-katalog.toml")],
-     "this source is for the directory spider"),
-    (["crawl", "company", "--source", "x.toml"], "takes --domains FILE or --domain D"),
-    (["crawl", "directory", "--source", str(SITES / "sources" / "biz-katalog.toml"),
-      "--set", "NOEQUALS"], "expected NAME=VALUE"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["crawl", "spider"], "unknown spider 'spider'"),
+        (["crawl", "company"], "needs --domains FILE or --domain D"),
+        (["crawl", "company", "--domains", "missing.txt"], "missing.txt: no such file"),
+        (["crawl", "directory"], "needs --source FILE.toml"),
+        (
+            ["crawl", "exhibitors", "--source", str(SITES / "sources" / "biz-katalog.toml")],
+            "this source is for the directory spider",
+        ),
+        (["crawl", "company", "--source", "x.toml"], "takes --domains FILE or --domain D"),
+        (
+            [
+                "crawl",
+                "directory",
+                "--source",
+                str(SITES / "sources" / "biz-katalog.toml"),
+                "--set",
+                "NOEQUALS",
+            ],
+            "expected NAME=VALUE",
+        ),
+    ],
+)
 def test_crawl_refuses_bad_arguments_before_any_request(sqlite_url, args, message):
     r = run(sqlite_url, *args)
     assert r.exit_code != 0
@@ -45,16 +59,25 @@ def test_a_broken_source_file_is_reported_with_its_name(sqlite_url, tmp_path):
 
 def test_extract_prints_the_page_as_json():
     page = SITES / "stroymontazh-kzn.ru" / "rekvizity" / "index.html"
-    r = CliRunner().invoke(app, ["extract", str(page), "--url",
-                                 "http://stroymontazh-kzn.ru/rekvizity/"])
+    r = CliRunner().invoke(
+        app, ["extract", str(page), "--url", "http://stroymontazh-kzn.ru/rekvizity/"]
+    )
     assert r.exit_code == 0, r.output
     data = json.loads(r.output)
     assert data["url"] == "http://stroymontazh-kzn.ru/rekvizity/"
     assert set(data) == {"url", "company", "people"}
     assert data["company"]["domain"] == "stroymontazh-kzn.ru"
     assert data["company"]["registration_ids"]["inn"] == "1659123454"
-    for key in ("name", "website", "emails", "phones", "address", "country", "registration_ids",
-                "social"):
+    for key in (
+        "name",
+        "website",
+        "emails",
+        "phones",
+        "address",
+        "country",
+        "registration_ids",
+        "social",
+    ):
         assert key in data["company"]
 
 

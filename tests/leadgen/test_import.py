@@ -57,8 +57,10 @@ def n(db_url, t, *where) -> int:
 
 
 def dump(db_url):
-    return {t.name: [{k: v for k, v in r.items() if k not in MOVING} for r in table(db_url, t)]
-            for t in (C, P, E, O, CH)}
+    return {
+        t.name: [{k: v for k, v in r.items() if k not in MOVING} for r in table(db_url, t)]
+        for t in (C, P, E, O, CH)
+    }
 
 
 def test_windows_1251_semicolon_export_is_read_correctly(db_url, tmp_path):
@@ -71,11 +73,18 @@ def test_windows_1251_semicolon_export_is_read_correctly(db_url, tmp_path):
     assert set(companies) == {"ООО «Ромашка»", "АО «Вектор»", "ИП Сидоров"}
     rom = companies["ООО «Ромашка»"]
     assert (rom["domain"], rom["inn"], rom["city"], rom["phones"]) == (
-        "romashka.ru", "7707083893", "Москва", ["+74951234567"])
+        "romashka.ru",
+        "7707083893",
+        "Москва",
+        ["+74951234567"],
+    )
     people = {p["full_name"]: p for p in table(db_url, P)}
     ivanov = people["Иванов Иван Иванович"]
     assert (ivanov["first_name"], ivanov["middle_name"], ivanov["last_name"]) == (
-        "Иван", "Иванович", "Иванов")
+        "Иван",
+        "Иванович",
+        "Иванов",
+    )
     assert ivanov["is_decision_maker"] and ivanov["company_id"] == rom["id"]
     assert not people["Смирнов Олег"]["is_decision_maker"]
     # provenance: source name, file and row
@@ -119,14 +128,21 @@ def test_same_file_twice_leaves_the_same_database(db_url, tmp_path):
     assert dump(db_url) == first
     s = json.loads(r.stdout)
     assert (s["companies_new"], s["companies_updated"], s["people_new"], s["emails_new"]) == (
-        0, 0, 0, 0)
+        0,
+        0,
+        0,
+        0,
+    )
 
 
-@pytest.mark.parametrize("content,reason", [
-    (b"", "empty"),
-    (b"%PDF-1.4\x00\x01\x02binary", ""),
-    ("Название;Сайт\nООО Ромашка;romashka.ru\n".encode("utf-16-le")[:-1], ""),
-])
+@pytest.mark.parametrize(
+    "content,reason",
+    [
+        (b"", "empty"),
+        (b"%PDF-1.4\x00\x01\x02binary", ""),
+        ("Название;Сайт\nООО Ромашка;romashka.ru\n".encode("utf-16-le")[:-1], ""),
+    ],
+)
 def test_unreadable_file_writes_nothing(db_url, tmp_path, content, reason):
     f = tmp_path / "broken.csv"
     f.write_bytes(content)
@@ -156,8 +172,9 @@ def test_customers_flag_marks_matched_companies_as_current(db_url, tmp_path):
     f = write_cp1251(tmp_path / "list.csv")
     run(db_url, "import", str(f))
     crm = tmp_path / "crm.csv"
-    crm.write_text("Client,INN\nRomashka LLC,7707083893\nNew Client Ltd,7728168971\n",
-                   encoding="utf-8")
+    crm.write_text(
+        "Client,INN\nRomashka LLC,7707083893\nNew Client Ltd,7728168971\n", encoding="utf-8"
+    )
     r = run(db_url, "import", str(crm), "--customers", "--map", "Client=company_name")
     assert r.exit_code == 0, r.output
     status = {c["inn"]: c["status"] for c in table(db_url, C)}
@@ -172,18 +189,39 @@ def test_english_and_german_headers_xlsx_and_jsonl(db_url, tmp_path):
 
     wb = Workbook()
     ws = wb.active
-    ws.append(["Firma", "Webseite", "Telefon", "Stadt", "Land", "Ansprechpartner", "Funktion",
-               "E-Mail"])
-    ws.append(["Beispiel Bau GmbH", "www.beispiel-bau.de", "089 1234 5678", "München",
-               "Deutschland", "Dr. Katrin Vogel", "Geschäftsführerin", "k.vogel@beispiel-bau.de"])
+    ws.append(
+        ["Firma", "Webseite", "Telefon", "Stadt", "Land", "Ansprechpartner", "Funktion", "E-Mail"]
+    )
+    ws.append(
+        [
+            "Beispiel Bau GmbH",
+            "www.beispiel-bau.de",
+            "089 1234 5678",
+            "München",
+            "Deutschland",
+            "Dr. Katrin Vogel",
+            "Geschäftsführerin",
+            "k.vogel@beispiel-bau.de",
+        ]
+    )
     xlsx = tmp_path / "messe.xlsx"
     wb.save(xlsx)
     jsonl = tmp_path / "crm.jsonl"
     jsonl.write_text(
-        json.dumps({"Company": "Acme Widgets Inc.", "Website": "https://acme-widgets.com",
-                    "Phone": "+1 415 555 0134", "Contact": "Jane A. Smith",
-                    "Job Title": "VP of Sales", "Email": "jane.smith@acme-widgets.com"}) + "\n"
-        + "{not json\n", encoding="utf-8")
+        json.dumps(
+            {
+                "Company": "Acme Widgets Inc.",
+                "Website": "https://acme-widgets.com",
+                "Phone": "+1 415 555 0134",
+                "Contact": "Jane A. Smith",
+                "Job Title": "VP of Sales",
+                "Email": "jane.smith@acme-widgets.com",
+            }
+        )
+        + "\n"
+        + "{not json\n",
+        encoding="utf-8",
+    )
     assert run(db_url, "import", str(xlsx)).exit_code == 0
     r = run(db_url, "import", str(jsonl), "--json")
     assert r.exit_code == 0
@@ -216,8 +254,11 @@ def test_forgotten_email_is_not_imported_again(db_url, tmp_path):
 
 def test_notes_are_kept_and_unknown_columns_reported(db_url, tmp_path):
     f = tmp_path / "notes.csv"
-    f.write_text("Компания;Сайт;Примечание;Любимый цвет\n"
-                 "ООО Ромашка;romashka.ru;звонить после 15:00;синий\n", encoding="utf-8")
+    f.write_text(
+        "Компания;Сайт;Примечание;Любимый цвет\n"
+        "ООО Ромашка;romashka.ru;звонить после 15:00;синий\n",
+        encoding="utf-8",
+    )
     r = run(db_url, "import", str(f), "--json")
     assert r.exit_code == 0
     assert json.loads(r.stdout)["ignored_columns"] == ["Любимый цвет"]
@@ -238,10 +279,12 @@ def test_rows_of_one_company_far_apart_reimport_without_changes(db_url, tmp_path
         "ООО Сокол;sokol.ru;Тверь;\n"
         "ЗАО Берёза;bereza.ru;Омск;\n"
         "ООО «Ромашка»;https://www.romashka.ru/;Санкт-Петербург;Смирнова Анна\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     rows = [r.values for r in stage.read_table(f).rows]
-    batches = stage.company_batches(stage.read_table(f).rows,
-                                    stage.resolve_columns(list(rows[0])), 2)
+    batches = stage.company_batches(
+        stage.read_table(f).rows, stage.resolve_columns(list(rows[0])), 2
+    )
     assert [[r.number for r in b] for b in batches] == [[2, 6], [3, 4], [5]]
     assert run(db_url, "import", str(f)).exit_code == 0
     [rom] = [c for c in table(db_url, C) if c["domain"] == "romashka.ru"]
@@ -267,11 +310,15 @@ def test_worker_process_mapping_gives_the_same_database(db_url, tmp_path, monkey
     monkeypatch.setattr(stage, "PARALLEL_MIN_ROWS", 1)
     monkeypatch.setattr(stage, "BATCH_ROWS", 2)
     assert run(db_url, "import", str(f)).exit_code == 0
-    strip = {"id", "company_id", "entity_id", "person_id", "run_id", "first_seen",
-             "first_seen_at"}
+    strip = {"id", "company_id", "entity_id", "person_id", "run_id", "first_seen", "first_seen_at"}
+
     def norm(d):
-        return {k: sorted(str(sorted((c, v) for c, v in r.items() if c not in strip))
-                          for r in rows) for k, rows in d.items() if k != "change_events"}
+        return {
+            k: sorted(str(sorted((c, v) for c, v in r.items() if c not in strip)) for r in rows)
+            for k, rows in d.items()
+            if k != "change_events"
+        }
+
     assert norm(dump(db_url)) == norm(in_process)
 
 
@@ -288,7 +335,8 @@ def test_company_grouping_does_not_depend_on_its_key_cache(tmp_path, monkeypatch
         "Romashka LLC;;7707083893;;Smith John\n"  # the same ИНН: the same company
         "АО Вектор;vektor.ru;;Казань;Смирнова Анна\n"
         "ЗАО Берёза;bereza.ru;;Омск;\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     rows = stage.read_table(f).rows
     mapping = stage.resolve_columns(list(rows[0].values))
     grouped = [[r.number for r in b] for b in stage.company_batches(rows, mapping, 4)]

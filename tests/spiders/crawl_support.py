@@ -15,27 +15,55 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parents[2]
 #: Fast but still real: no politeness delays between the fixture sites' pages, short timeouts
 #: so the slow page (30 s) fails quickly, one retry.
-FAST = ("AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY=0", "DOWNLOAD_TIMEOUT=2", "RETRY_TIMES=2",
-        "LEADGEN_DEFAULT_SCHEME=http", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
+FAST = (
+    "AUTOTHROTTLE_ENABLED=False",
+    "DOWNLOAD_DELAY=0",
+    "DOWNLOAD_TIMEOUT=2",
+    "RETRY_TIMES=2",
+    "LEADGEN_DEFAULT_SCHEME=http",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+)
 
 
-def crawl_command(db_url: str, proxy: str, *args: str,
-                  settings: tuple[str, ...] = FAST) -> tuple[list[str], dict[str, str]]:
-    cmd = [sys.executable, "-m", "leadgen", "--database-url", db_url, "crawl", *args,
-           "--proxy", proxy, "--json"]
+def crawl_command(
+    db_url: str, proxy: str, *args: str, settings: tuple[str, ...] = FAST
+) -> tuple[list[str], dict[str, str]]:
+    cmd = [
+        sys.executable,
+        "-m",
+        "leadgen",
+        "--database-url",
+        db_url,
+        "crawl",
+        *args,
+        "--proxy",
+        proxy,
+        "--json",
+    ]
     for s in settings:
         cmd += ["--set", s]
-    env = {**os.environ, "no_proxy": "127.0.0.1,localhost", "NO_PROXY": "127.0.0.1,localhost",
-           "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "no_proxy": "127.0.0.1,localhost",
+        "NO_PROXY": "127.0.0.1,localhost",
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("LEADGEN_DATABASE_URL", None)
     return cmd, env
 
 
-def run_crawl(db_url: str, proxy: str, *args: str, settings: tuple[str, ...] = FAST,
-              timeout: float = 180, cwd: Path | None = None) -> dict[str, Any]:
+def run_crawl(
+    db_url: str,
+    proxy: str,
+    *args: str,
+    settings: tuple[str, ...] = FAST,
+    timeout: float = 180,
+    cwd: Path | None = None,
+) -> dict[str, Any]:
     cmd, env = crawl_command(db_url, proxy, *args, settings=settings)
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env,
-                          cwd=cwd or ROOT)
+    done = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd or ROOT
+    )
     assert done.returncode == 0, f"crawl failed ({done.returncode}):\n{done.stderr[-4000:]}"
     return json.loads(done.stdout)
 
@@ -48,9 +76,12 @@ def snapshot(db_url: str) -> dict[str, dict[str, Any]]:
         companies = conn.execute(text("SELECT * FROM companies ORDER BY id")).mappings().all()
         people = conn.execute(text("SELECT * FROM people ORDER BY id")).mappings().all()
         emails = conn.execute(text("SELECT * FROM emails ORDER BY id")).mappings().all()
-        facts = conn.execute(text(
-            "SELECT entity_id, field, value FROM observations WHERE entity_type = 'company' "
-            "AND field LIKE 'fact.%'")).all()
+        facts = conn.execute(
+            text(
+                "SELECT entity_id, field, value FROM observations WHERE entity_type = 'company' "
+                "AND field LIKE 'fact.%'"
+            )
+        ).all()
     engine.dispose()
 
     def load(value: Any) -> Any:
@@ -60,17 +91,33 @@ def snapshot(db_url: str) -> dict[str, dict[str, Any]]:
     for c in companies:
         key = c["domain"] or c["name"]
         registry = load(c["registry_ids"]) or {}
-        entry = {"id": c["id"], "name": c["name"], "domain": c["domain"], "inn": c["inn"],
-                 "ogrn": c["ogrn"], "kpp": c["kpp"], "vat": c["vat"], "hrb": registry.get("hrb"),
-                 "city": c["city"], "country": c["country"], "website": c["website"],
-                 "industry": c["industry"], "phones": sorted(load(c["phones"]) or []),
-                 "emails": [], "people": {}, "facts": {}}
+        entry = {
+            "id": c["id"],
+            "name": c["name"],
+            "domain": c["domain"],
+            "inn": c["inn"],
+            "ogrn": c["ogrn"],
+            "kpp": c["kpp"],
+            "vat": c["vat"],
+            "hrb": registry.get("hrb"),
+            "city": c["city"],
+            "country": c["country"],
+            "website": c["website"],
+            "industry": c["industry"],
+            "phones": sorted(load(c["phones"]) or []),
+            "emails": [],
+            "people": {},
+            "facts": {},
+        }
         out[key] = by_id[c["id"]] = entry
     person_company = {}
     for p in people:
         person_company[p["id"]] = p["company_id"]
-        by_id[p["company_id"]]["people"][p["full_name"]] = {"title": p["title"], "emails": [],
-                                                             "phones": load(p["phones"]) or []}
+        by_id[p["company_id"]]["people"][p["full_name"]] = {
+            "title": p["title"],
+            "emails": [],
+            "phones": load(p["phones"]) or [],
+        }
     names = {p["id"]: p["full_name"] for p in people}
     for e in emails:
         if e["person_id"] is not None:

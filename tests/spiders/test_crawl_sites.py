@@ -47,8 +47,9 @@ def _check_nothing_unwanted(snap):
 
 @pytest.fixture
 def company_crawl(db_url, fresh_sites, tmp_path):
-    summary = run_crawl(db_url, fresh_sites.proxy_url, "company", "--domains", str(DOMAINS_FILE),
-                        cwd=tmp_path)
+    summary = run_crawl(
+        db_url, fresh_sites.proxy_url, "company", "--domains", str(DOMAINS_FILE), cwd=tmp_path
+    )
     return summary, snapshot(db_url), fresh_sites
 
 
@@ -86,8 +87,9 @@ def test_company_spider_finds_exactly_the_expected_companies_and_people(company_
 def test_a_second_company_crawl_changes_nothing(company_crawl, db_url, tmp_path):
     _, first, sites = company_crawl
     sites.reset()
-    summary = run_crawl(db_url, sites.proxy_url, "company", "--domains", str(DOMAINS_FILE),
-                        cwd=tmp_path)
+    summary = run_crawl(
+        db_url, sites.proxy_url, "company", "--domains", str(DOMAINS_FILE), cwd=tmp_path
+    )
     counts = summary["counts"]
     assert counts["companies_new"] == 0 and counts["people_new"] == 0
     assert counts["emails_new"] == 0
@@ -96,8 +98,14 @@ def test_a_second_company_crawl_changes_nothing(company_crawl, db_url, tmp_path)
 
 @pytest.mark.parametrize("source", ["biz-katalog", "biz-katalog-auto"])
 def test_directory_spider_with_and_without_hints(source, sqlite_url, fresh_sites, tmp_path):
-    summary = run_crawl(sqlite_url, fresh_sites.proxy_url, "directory", "--source",
-                        str(SOURCES_DIR / f"{source}.toml"), cwd=tmp_path)
+    summary = run_crawl(
+        sqlite_url,
+        fresh_sites.proxy_url,
+        "directory",
+        "--source",
+        str(SOURCES_DIR / f"{source}.toml"),
+        cwd=tmp_path,
+    )
     snap = snapshot(sqlite_url)
     by_name = {c["name"]: c for c in snap.values()}
     for want in EXPECTED["directory"]["companies"]:
@@ -122,8 +130,14 @@ def test_directory_spider_with_and_without_hints(source, sqlite_url, fresh_sites
 
 @pytest.mark.parametrize("source", ["expo-static", "expo-api", "expo-live"])
 def test_exhibitor_lists_static_api_and_javascript(source, sqlite_url, fresh_sites, tmp_path):
-    run_crawl(sqlite_url, fresh_sites.proxy_url, "exhibitors", "--source",
-              str(SOURCES_DIR / f"{source}.toml"), cwd=tmp_path)
+    run_crawl(
+        sqlite_url,
+        fresh_sites.proxy_url,
+        "exhibitors",
+        "--source",
+        str(SOURCES_DIR / f"{source}.toml"),
+        cwd=tmp_path,
+    )
     snap = snapshot(sqlite_url)
     by_name = {c["name"]: c for c in snap.values()}
     assert sorted(by_name) == sorted(c["name"] for c in EXPECTED["exhibitors"]["companies"])
@@ -138,12 +152,23 @@ def test_exhibitor_lists_static_api_and_javascript(source, sqlite_url, fresh_sit
 
 def test_a_paused_crawl_resumes_where_it_stopped(sqlite_url, fresh_sites, tmp_path):
     source = str(SOURCES_DIR / "biz-katalog.toml")
-    slow = FAST + ("DOWNLOAD_DELAY=0.4", "RANDOMIZE_DOWNLOAD_DELAY=False",
-                   "CONCURRENT_REQUESTS_PER_DOMAIN=1")
-    cmd, env = crawl_command(sqlite_url, fresh_sites.proxy_url, "directory", "--source", source,
-                             "--resume", settings=slow)
-    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    slow = FAST + (
+        "DOWNLOAD_DELAY=0.4",
+        "RANDOMIZE_DOWNLOAD_DELAY=False",
+        "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+    )
+    cmd, env = crawl_command(
+        sqlite_url,
+        fresh_sites.proxy_url,
+        "directory",
+        "--source",
+        source,
+        "--resume",
+        settings=slow,
+    )
+    proc = subprocess.Popen(
+        cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 60
     while fresh_sites.count("biz-katalog.ru", "/firm/*") < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -155,8 +180,9 @@ def test_a_paused_crawl_resumes_where_it_stopped(sqlite_url, fresh_sites, tmp_pa
     jobdir = tmp_path / paused["jobdir"]
     assert jobdir.is_dir()
     first_pages = len(fresh_sites.requests)
-    resumed = run_crawl(sqlite_url, fresh_sites.proxy_url, "directory", "--source", source,
-                        "--resume", cwd=tmp_path)
+    resumed = run_crawl(
+        sqlite_url, fresh_sites.proxy_url, "directory", "--source", source, "--resume", cwd=tmp_path
+    )
     assert resumed["status"] in ("ok", "partial") and resumed["reason"] == "finished"
     assert not jobdir.exists()  # finished: the next crawl starts afresh
     # nothing fetched twice: each of the 3 list pages once, each detail page once
@@ -167,8 +193,7 @@ def test_a_paused_crawl_resumes_where_it_stopped(sqlite_url, fresh_sites, tmp_pa
     assert sorted(by_name) == sorted(c["name"] for c in EXPECTED["directory"]["companies"])
 
 
-def test_forgotten_people_and_domains_are_never_stored_again(sqlite_url, fresh_sites,
-                                                              tmp_path):
+def test_forgotten_people_and_domains_are_never_stored_again(sqlite_url, fresh_sites, tmp_path):
     from typer.testing import CliRunner
 
     from leadgen.cli import app
@@ -180,8 +205,9 @@ def test_forgotten_people_and_domains_are_never_stored_again(sqlite_url, fresh_s
         r = CliRunner().invoke(app, ["--database-url", sqlite_url, "forget", target])
         assert r.exit_code == 0, r.output
     fresh_sites.reset()
-    summary = run_crawl(sqlite_url, fresh_sites.proxy_url, *args, "--domain", "brandt-vogel.de",
-                        cwd=tmp_path)
+    summary = run_crawl(
+        sqlite_url, fresh_sites.proxy_url, *args, "--domain", "brandt-vogel.de", cwd=tmp_path
+    )
     snap = snapshot(sqlite_url)
     assert sorted(snap) == ["stroymontazh-kzn.ru"]
     stored = all_values(snap)

@@ -13,10 +13,18 @@ from scrapy.statscollectors import MemoryStatsCollector
 from spiders.middlewares import TrapGuardMiddleware, parse_retry_after
 
 
-@pytest.mark.parametrize("value, expected", [
-    (b"120", 120.0), ("0", 0.0), (b"  7 ", 7.0), (None, None), (b"", None), (b"soon", None),
-    (b"-5", None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (b"120", 120.0),
+        ("0", 0.0),
+        (b"  7 ", 7.0),
+        (None, None),
+        (b"", None),
+        (b"soon", None),
+        (b"-5", None),
+    ],
+)
 def test_retry_after_seconds(value, expected):
     assert parse_retry_after(value) == expected
 
@@ -31,8 +39,12 @@ def test_retry_after_http_date():
 
 def _guard(**kw):
     spider = SimpleNamespace(name="t")
-    crawler = SimpleNamespace(spider=spider, stats=MemoryStatsCollector(SimpleNamespace(
-        settings=SimpleNamespace(getbool=lambda *a, **k: False))))
+    crawler = SimpleNamespace(
+        spider=spider,
+        stats=MemoryStatsCollector(
+            SimpleNamespace(settings=SimpleNamespace(getbool=lambda *a, **k: False))
+        ),
+    )
     return TrapGuardMiddleware(crawler, **kw), crawler
 
 
@@ -47,8 +59,7 @@ def test_query_variants_per_path_are_bounded():
     assert _pass(guard, urls[0])  # a variant already seen is not a new one
     assert _pass(guard, "https://firma.ru/other?x=1")
     # list pages are bounded by the source's max_pages instead
-    assert all(_pass(guard, f"https://firma.ru/calendar?page={n}", listing=True)
-               for n in range(10))
+    assert all(_pass(guard, f"https://firma.ru/calendar?page={n}", listing=True) for n in range(10))
     assert crawler.stats.get_value("leadgen/dropped/query_variants") == 3
 
 
@@ -60,8 +71,10 @@ def test_repeated_path_segments_are_a_trap():
 
 def test_site_budget_counts_pages_per_registrable_domain():
     guard, crawler = _guard()
-    got = [_pass(guard, f"https://{host}/p{i}", site_budget=3)
-           for i, host in enumerate(["firma.ru", "www.firma.ru", "shop.firma.ru", "firma.ru"])]
+    got = [
+        _pass(guard, f"https://{host}/p{i}", site_budget=3)
+        for i, host in enumerate(["firma.ru", "www.firma.ru", "shop.firma.ru", "firma.ru"])
+    ]
     assert got == [True, True, True, False]
     assert _pass(guard, "https://andere.de/", site_budget=3)
     assert _pass(guard, "https://firma.ru/no-budget")  # requests without a budget pass

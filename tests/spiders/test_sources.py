@@ -33,25 +33,44 @@ def test_a_good_file_loads(tmp_path):
 
 
 def test_an_api_source_takes_its_url_from_the_api_table():
-    cfg = parse_source({"spider": "exhibitors", "api": {
-        "url": "https://expo.example/api/x?page=1", "items": "data.items",
-        "page_param": "page", "fields": {"name": "company"}}}, name="x", where="x.toml")
+    cfg = parse_source(
+        {
+            "spider": "exhibitors",
+            "api": {
+                "url": "https://expo.example/api/x?page=1",
+                "items": "data.items",
+                "page_param": "page",
+                "fields": {"name": "company"},
+            },
+        },
+        name="x",
+        where="x.toml",
+    )
     assert cfg.start_urls == ("https://expo.example/api/x?page=1",)
     assert cfg.api is not None and cfg.api.items == "data.items"
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"spider": "directory"}, "'start_urls' must list at least one URL"),
-    ({"start_urls": ["ftp://x.ru/"]}, "not an http(s) URL"),
-    ({"start_urls": ["https://x.ru/"], "spider": "crawler"}, "'spider' must be one of"),
-    ({"start_urls": ["https://x.ru/"], "max_pages": 0}, "'max_pages' must be a positive"),
-    ({"start_urls": ["https://x.ru/"], "country": "Russia"}, "two-letter code"),
-    ({"start_urls": ["https://x.ru/"], "wait_for": "li"}, "need render = true"),
-    ({"start_urls": ["https://x.ru/"], "render": True, "load_more": "button"}, "needs 'wait_for'"),
-    ({"start_urls": ["https://x.ru/"], "pages": 3}, "unknown key(s) pages"),
-    ({"start_urls": ["https://x.ru/"], "list": "li"}, "[list] must be a table"),
-    ({"start_urls": ["https://x.ru/"], "follow_websites": "yes"}, "'follow_websites' must be bool"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"spider": "directory"}, "'start_urls' must list at least one URL"),
+        ({"start_urls": ["ftp://x.ru/"]}, "not an http(s) URL"),
+        ({"start_urls": ["https://x.ru/"], "spider": "crawler"}, "'spider' must be one of"),
+        ({"start_urls": ["https://x.ru/"], "max_pages": 0}, "'max_pages' must be a positive"),
+        ({"start_urls": ["https://x.ru/"], "country": "Russia"}, "two-letter code"),
+        ({"start_urls": ["https://x.ru/"], "wait_for": "li"}, "need render = true"),
+        (
+            {"start_urls": ["https://x.ru/"], "render": True, "load_more": "button"},
+            "needs 'wait_for'",
+        ),
+        ({"start_urls": ["https://x.ru/"], "pages": 3}, "unknown key(s) pages"),
+        ({"start_urls": ["https://x.ru/"], "list": "li"}, "[list] must be a table"),
+        (
+            {"start_urls": ["https://x.ru/"], "follow_websites": "yes"},
+            "'follow_websites' must be bool",
+        ),
+    ],
+)
 def test_mistakes_are_named(data, message):
     with pytest.raises(SourceError) as caught:
         parse_source(data, name="s", where="sources/s.toml")

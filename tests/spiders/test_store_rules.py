@@ -35,14 +35,22 @@ def test_fallback_name_fills_a_gap_but_never_replaces(engine):
 
 
 def test_facts_are_observations_of_their_source(engine):
-    r = _rec("https://expo-messe.de/aussteller/", "Firma Bau GmbH",
-             facts={"booth": "B12", "hall": "3", "list": "expo-2026"})
+    r = _rec(
+        "https://expo-messe.de/aussteller/",
+        "Firma Bau GmbH",
+        facts={"booth": "B12", "hall": "3", "list": "expo-2026"},
+    )
     _store(engine, r)
     _store(engine, r)  # again: nothing new
     with engine.connect() as conn:
-        rows = conn.execute(select(Observation.field, Observation.value, Observation.source)
-                            .where(Observation.field.like("fact.%"))
-                            .order_by(Observation.field)).all()
-    assert [(f, v) for f, v, _ in rows] == [("fact.booth", "B12"), ("fact.hall", "3"),
-                                            ("fact.list", "expo-2026")]
+        rows = conn.execute(
+            select(Observation.field, Observation.value, Observation.source)
+            .where(Observation.field.like("fact.%"))
+            .order_by(Observation.field)
+        ).all()
+    assert [(f, v) for f, v, _ in rows] == [
+        ("fact.booth", "B12"),
+        ("fact.hall", "3"),
+        ("fact.list", "expo-2026"),
+    ]
     assert {s for _, _, s in rows} == {"https://expo-messe.de/aussteller/"}

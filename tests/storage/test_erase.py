@@ -22,17 +22,31 @@ def _records():
         return EmailRecord(a, a.split("@")[1])
 
     return [
-        CompanyRecord(source="import:t", locator="row 2", name="Ромашка", name_key="ромашка",
-                      domain="romashka.ru", emails=[em("info@romashka.ru")],
-                      people=[PersonRecord("Зоя Секретова", "зоя секретова",
-                                           emails=[em("zoya.sekretova@romashka.ru")],
-                                           phones=["+79161112233"]),
-                              PersonRecord("Иван Петров", "иван петров",
-                                           emails=[em("petrov@romashka.ru")])]),
-        CompanyRecord(source="import:t", locator="row 3", name="Other", name_key="other",
-                      domain="other.ru",
-                      people=[PersonRecord("Анна Смирнова", "анна смирнова",
-                                           emails=[em("anna@other.ru")])]),
+        CompanyRecord(
+            source="import:t",
+            locator="row 2",
+            name="Ромашка",
+            name_key="ромашка",
+            domain="romashka.ru",
+            emails=[em("info@romashka.ru")],
+            people=[
+                PersonRecord(
+                    "Зоя Секретова",
+                    "зоя секретова",
+                    emails=[em("zoya.sekretova@romashka.ru")],
+                    phones=["+79161112233"],
+                ),
+                PersonRecord("Иван Петров", "иван петров", emails=[em("petrov@romashka.ru")]),
+            ],
+        ),
+        CompanyRecord(
+            source="import:t",
+            locator="row 3",
+            name="Other",
+            name_key="other",
+            domain="other.ru",
+            people=[PersonRecord("Анна Смирнова", "анна смирнова", emails=[em("anna@other.ru")])],
+        ),
     ]
 
 
@@ -49,8 +63,13 @@ def _n(engine, table, *where):
 def test_forget_email_erases_the_person_and_suppresses_them(engine):
     _store(engine)
     run = start_run(engine, "import", {})
-    finish_run(engine, run, status="partial", counts={}, problems=[
-        {"where": "row 7", "reason": "email 'zoya.sekretova@romashka.ru' bounced"}])
+    finish_run(
+        engine,
+        run,
+        status="partial",
+        counts={},
+        problems=[{"where": "row 7", "reason": "email 'zoya.sekretova@romashka.ru' bounced"}],
+    )
     with engine.begin() as conn:
         result = forget_email(conn, " Zoya.Sekretova@Romashka.RU ")
     compact_after_erase(engine)

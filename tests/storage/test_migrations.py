@@ -11,8 +11,18 @@ import storage.models  # noqa: F401
 from storage.db import make_engine
 from storage.migrate import current_revision, ensure_schema, head_revision, upgrade
 
-TABLES = {"companies", "people", "emails", "observations", "runs", "segments", "scores",
-          "suppressions", "change_events", "export_log"}
+TABLES = {
+    "companies",
+    "people",
+    "emails",
+    "observations",
+    "runs",
+    "segments",
+    "scores",
+    "suppressions",
+    "change_events",
+    "export_log",
+}
 
 
 def test_first_use_creates_every_table_at_head(db_url):
@@ -27,18 +37,25 @@ def test_first_use_creates_every_table_at_head(db_url):
 def test_upgrade_head_leaves_no_autogenerate_diff(db_url):
     engine = make_engine(db_url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
-                                SQLModel.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata
+        )
     assert diff == []
 
 
 def test_sqlite_settings(sqlite_url):
     engine = make_engine(sqlite_url)
     with engine.connect() as conn:
-        pragma = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
-                  for name in ("journal_mode", "busy_timeout", "foreign_keys", "secure_delete")}
-    assert pragma == {"journal_mode": "wal", "busy_timeout": 30000, "foreign_keys": 1,
-                      "secure_delete": 1}
+        pragma = {
+            name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "busy_timeout", "foreign_keys", "secure_delete")
+        }
+    assert pragma == {
+        "journal_mode": "wal",
+        "busy_timeout": 30000,
+        "foreign_keys": 1,
+        "secure_delete": 1,
+    }
 
 
 def test_head_constant_matches_the_migration_scripts():

@@ -22,8 +22,10 @@ class PostgresUnavailable(RuntimeError):
 
 
 def find_bindir() -> Path:
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
+    )
     if candidates:
         return Path(candidates[-1]).parent
     initdb = shutil.which("initdb")
@@ -31,7 +33,8 @@ def find_bindir() -> Path:
         return Path(initdb).resolve().parent
     raise PostgresUnavailable(
         "PostgreSQL server binaries (initdb, pg_ctl) not found: install the Debian package "
-        "'postgresql' (make test does this as root)")
+        "'postgresql' (make test does this as root)"
+    )
 
 
 def free_port() -> int:
@@ -58,22 +61,48 @@ class PostgresServer:
         return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
 
     def start(self) -> None:
-        r = self._run(str(self.bindir / "initdb"), "-D", str(self.datadir), "-U", "postgres",
-                      "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+        r = self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.datadir),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
         if r.returncode:
             raise PostgresUnavailable(f"initdb failed: {r.stderr or r.stdout}")
-        opts = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.datadir} -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off")
-        r = self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-l",
-                      str(self.datadir / "server.log"), "-w", "-t", "60", "-o", opts, "start")
+        opts = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.datadir} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off"
+        )
+        r = self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.datadir),
+            "-l",
+            str(self.datadir / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            opts,
+            "start",
+        )
         if r.returncode:
-            log = (self.datadir / "server.log")
-            raise PostgresUnavailable(f"pg_ctl start failed: {r.stderr or r.stdout}\n"
-                                      f"{log.read_text() if log.exists() else ''}")
+            log = self.datadir / "server.log"
+            raise PostgresUnavailable(
+                f"pg_ctl start failed: {r.stderr or r.stdout}\n"
+                f"{log.read_text() if log.exists() else ''}"
+            )
 
     def stop(self) -> None:
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate",
-                  "-w", "stop")
+        self._run(
+            str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "-w", "stop"
+        )
 
 
 def start_server() -> PostgresServer:

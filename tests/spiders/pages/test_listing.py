@@ -291,22 +291,28 @@ def test_odd_input_gives_empty_results(html):
 
 
 def _cards(names):
-    cards = "".join(f'<div class="card"><h3><a href="/firm/{i}.html">{n}</a></h3>'
-                    f'<p>Город: Казань. Производство и монтаж.</p></div>'
-                    for i, n in enumerate(names))
+    cards = "".join(
+        f'<div class="card"><h3><a href="/firm/{i}.html">{n}</a></h3>'
+        f"<p>Город: Казань. Производство и монтаж.</p></div>"
+        for i, n in enumerate(names)
+    )
     return f'<html><body><main><div class="list">{cards}</div></main></body></html>'
 
 
 def test_the_last_page_with_two_entries_is_read_with_the_first_pages_block_path():
-    first = parse_listing(_cards(["ООО «Альфа»", "ООО «Бета»", "ООО «Гамма»", "АО «Дельта»"]),
-                          "http://katalog.ru/list/")
+    first = parse_listing(
+        _cards(["ООО «Альфа»", "ООО «Бета»", "ООО «Гамма»", "АО «Дельта»"]),
+        "http://katalog.ru/list/",
+    )
     assert first.block_path == "body>main>div.list>div.card"
     last_html = _cards(["ООО «Эпсилон»", "ООО «Зета»"])
     assert parse_listing(last_html, "http://katalog.ru/list/?page=3").items == []
-    last = parse_listing(last_html, "http://katalog.ru/list/?page=3",
-                         block_path=first.block_path)
+    last = parse_listing(last_html, "http://katalog.ru/list/?page=3", block_path=first.block_path)
     assert [i.name for i in last.items] == ["ООО «Эпсилон»", "ООО «Зета»"]
     # a path that is not on the page falls back to detection
-    other = parse_listing(_cards(["ООО «А»", "ООО «Б»", "ООО «В»"]), "http://katalog.ru/x",
-                          block_path="body>div.nothing")
+    other = parse_listing(
+        _cards(["ООО «А»", "ООО «Б»", "ООО «В»"]),
+        "http://katalog.ru/x",
+        block_path="body>div.nothing",
+    )
     assert len(other.items) == 3

@@ -24,11 +24,17 @@ def _plain(root) -> list[str]:
             srcs.append(url)
         elif el.tag == "script" and el.text:
             inline.append(el.text[:20_000])
-    gens = [el.get("content") or "" for el in root.iter("meta")
-            if (el.get("name") or "").lower() == "generator"]
+    gens = [
+        el.get("content") or ""
+        for el in root.iter("meta")
+        if (el.get("name") or "").lower() == "generator"
+    ]
     hay = {"src": "\n".join(srcs), "inline": "\n".join(inline), "generator": "\n".join(gens)}
-    return [n for n, rules in SIGNALS.items()
-            if any(hay[h] and re.search(p, hay[h], re.I) for h, p in rules)]
+    return [
+        n
+        for n, rules in SIGNALS.items()
+        if any(hay[h] and re.search(p, hay[h], re.I) for h, p in rules)
+    ]
 
 
 def test_every_pattern_has_a_sound_prefilter():
