@@ -187,9 +187,11 @@ class LeadSpider(scrapy.Spider):
             priority=max(0, 4 - priority),
         )
 
-    async def parse_site_page(self, response: Response):
+    async def parse_site_page(self, response: Response) -> list:
+        # A coroutine returning a list, not an async generator: Scrapy then handles the output
+        # as a plain iterable, without a task and queue round-trip per request and item.
         if not isinstance(response, TextResponse):
-            return
+            return []
         meta = response.meta
         kind = meta.get("site_kind", "page")
         if kind == "home":
@@ -202,12 +204,13 @@ class LeadSpider(scrapy.Spider):
         extract, links = await self.pool.run(
             read_site_page, response.text, response.url, meta.get("site_country")
         )
-        yield self.site_item(response, extract, kind)
+        out: list = [self.site_item(response, extract, kind)]
         depth = meta.get("site_depth", 0) + 1
         for link in links:
             request = self._follow(response, link.url, link.kind, link.priority, depth)
             if request is not None:
-                yield request
+                out.append(request)
+        return out
 
     def parse_site_sitemap(self, response: Response):
         pages, children = parse_sitemap(response.body, response.url)

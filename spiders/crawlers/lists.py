@@ -140,10 +140,11 @@ class ListSpider(LeadSpider):
         # Filtered like any request: a resumed crawl must not fetch its start page again.
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, priority=10)
 
-    async def parse_list(self, response: Response):
+    async def parse_list(self, response: Response) -> list:
+        # A coroutine returning a list (see LeadSpider.parse_site_page).
         if not isinstance(response, TextResponse):
             self.problems.append(Problem(response.url, "the list page is not text/HTML"))
-            return
+            return []
         page = await self.pool.run(
             read_list_page, response.text, response.url, self.source.list, self._block_path
         )
@@ -152,22 +153,25 @@ class ListSpider(LeadSpider):
         if not page.items:
             self.problems.append(Problem(response.url, "no list entries found on this page"))
         self.crawler.stats.inc_value("leadgen/list_entries", len(page.items))
+        out: list = []
         for entry in page.items:
             if entry.url and entry.url != response.url:
-                yield scrapy.Request(
-                    entry.url,
-                    callback=self.parse_detail,
-                    errback=self.detail_failed,
-                    priority=8,
-                    meta={"listed": entry, "list_url": response.url, "listing": True},
+                out.append(
+                    scrapy.Request(
+                        entry.url,
+                        callback=self.parse_detail,
+                        errback=self.detail_failed,
+                        priority=8,
+                        meta={"listed": entry, "list_url": response.url, "listing": True},
+                    )
                 )
             else:
-                for out in self.listed(entry, response.url):
-                    yield out
+                out.extend(self.listed(entry, response.url))
         for url in page.next_pages:
             request = self.list_request(url)
             if request is not None:
-                yield request
+                out.append(request)
+        return out
 
     def parse_api(self, response: Response):
         try:
@@ -191,12 +195,10 @@ class ListSpider(LeadSpider):
                 yield request
 
     # -- detail pages --------------------------------------------------------------------------
-    async def parse_detail(self, response: Response):
+    async def parse_detail(self, response: Response) -> list:
         entry: ListedCompany = response.meta["listed"]
         if not isinstance(response, TextResponse):
-            for out in self.listed(entry, response.meta["list_url"]):
-                yield out
-            return
+            return list(self.listed(entry, response.meta["list_url"]))
         detail, extract = await self.pool.run(
             read_detail_page, response.text, response.url, self.source.detail, self.source.country
         )
@@ -207,8 +209,7 @@ class ListSpider(LeadSpider):
             fields={**entry.fields, **(detail.fields if detail else {})},
             locator=f"detail page of {entry.locator} on {response.meta['list_url']}",
         )
-        for out in self.listed(merged, response.url, extract=extract):
-            yield out
+        return list(self.listed(merged, response.url, extract=extract))
 
     def detail_failed(self, failure):
         """The detail page failed: report it, and keep what the list said."""
