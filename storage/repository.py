@@ -430,6 +430,12 @@ class _Batch:
                     continue  # that key is another company's (reported as "kept apart")
             fallback = name in record.fallback_fields  # fills a gap, never replaces
             if (
+                fallback
+                and name in ("name", "name_key")
+                and (state.row.get(name) == state.row.get("domain"))
+            ):
+                fallback = False  # the domain stood in for a name: a name read is better
+            if (
                 not _merge_scalar(
                     state, name, value, keep_existing=fallback or name in COMPANY_KEY_FIELDS
                 )

@@ -54,3 +54,14 @@ def test_facts_are_observations_of_their_source(engine):
         ("fact.list", "expo-2026"),
     ]
     assert {s for _, _, s in rows} == {"https://expo-messe.de/aussteller/"}
+
+
+def test_a_site_name_replaces_the_domain_that_stood_in_for_it(engine):
+    placeholder = CompanyRecord(
+        source="https://firma.de/kontakt", name="firma.de", name_key="firma.de", domain="firma.de"
+    )
+    placeholder.fallback_fields = frozenset({"name", "name_key"})
+    _store(engine, placeholder)  # a contact page first: no name yet, the domain stands in
+    _store(engine, _rec("https://firma.de/", "Firma Bau GmbH", fallback=True))
+    with engine.connect() as conn:
+        assert conn.execute(select(Company.name)).scalar_one() == "Firma Bau GmbH"
