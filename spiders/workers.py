@@ -28,7 +28,11 @@ def default_workers() -> int:
 
 
 def _warm() -> None:
-    """Import the page objects in a new worker before its first page."""
+    """Import the page objects in a new worker before its first page.  Ctrl-C is the crawl's
+    to handle (a clean pause): a worker that died of it would leave the crawl waiting."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     import spiders.pages.reading  # noqa: F401
 
 
