@@ -23,6 +23,11 @@ COMPANY_STATUSES = ("new", "current", "former")
 EMAIL_KINDS = ("personal", "role")
 EMAIL_ORIGINS = ("found", "guessed", "imported")
 EMAIL_STATUSES = ("unverified", "valid", "invalid", "risky", "unknown")
+#: What a guessed address rests on, strongest first: seen on the web, a pattern learned from the
+#: domain's known addresses, the overall pattern distribution.
+EMAIL_EVIDENCE = ("web", "learned", "prior")
+#: Whether a domain can receive mail, from DNS (``mail_domains.mail_status``).
+MAIL_STATUSES = ("ok", "null_mx", "nxdomain", "no_host", "unknown")
 ENTITY_TYPES = ("company", "person", "email")
 
 
@@ -128,11 +133,58 @@ class Email(SQLModel, table=True):
     full_inbox: bool | None = None
     disabled: bool | None = None
     reason: str | None = None
+    #: For guessed addresses: web | learned | prior (EMAIL_EVIDENCE).
+    evidence: str | None = None
     checked_at: datetime | None = None
     attempts: int = 0
     next_check_at: datetime | None = None
     first_seen: datetime = Field(default_factory=utcnow)
     last_seen: datetime = Field(default_factory=utcnow)
+
+
+class MailDomain(SQLModel, table=True):
+    """What is known of one mail domain, cached so that 10,000 addresses cost one lookup.
+
+    DNS (MX hosts, whether the domain takes mail at all), the SMTP catch-all probe, and the
+    email pattern learned from the domain's known addresses, each with the time it was found
+    (a cache entry older than the configured TTL is checked again).
+    """
+
+    __tablename__ = "mail_domains"
+
+    domain: str = Field(primary_key=True)
+    mail_status: str | None = None  # MAIL_STATUSES
+    mx_hosts: list[str] | None = _json()
+    dns_reason: str | None = None
+    dns_checked_at: datetime | None = None
+    catch_all: bool | None = None
+    catch_all_checked_at: datetime | None = None
+    #: Pattern name (e.g. ``first.last``) and transliteration system (for Cyrillic names).
+    email_pattern: str | None = None
+    pattern_translit: str | None = None
+    pattern_confidence: float | None = None
+    pattern_support: int = 0
+    pattern_learned_at: datetime | None = None
+
+
+class Merge(SQLModel, table=True):
+    """One duplicate folded into another, and why (``leadgen dedupe``, or a merge on import)."""
+
+    __tablename__ = "merges"
+    __table_args__ = (Index("ix_merges_entity_kept", "entity_type", "kept_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_type: str  # company | person
+    kept_id: int
+    merged_id: int
+    #: The rule that matched: domain, inn, ogrn, vat, email, name_city, name_phone, name, …
+    rule: str
+    score: float | None = None
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    #: The merged record's values as they were, so a wrong merge can be understood (and undone).
+    details: dict[str, Any] = _json({})
+    run_id: int | None = Field(default=None, foreign_key="runs.id")
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Run(SQLModel, table=True):

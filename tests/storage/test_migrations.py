@@ -22,6 +22,8 @@ TABLES = {
     "suppressions",
     "change_events",
     "export_log",
+    "mail_domains",
+    "merges",
 }
 
 
