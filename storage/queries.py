@@ -41,6 +41,9 @@ SENIORITY_ORDER = (
 _SENIORITY_RANK = {s: i for i, s in enumerate(SENIORITY_ORDER)}
 _EMAIL_RANK = {"valid": 0, "risky": 1, "unverified": 2, "unknown": 2, "invalid": 9}
 SORTS = ("name", "newest", "employees")
+#: Email rows a list or an export shows: a guess verified invalid stays in the database only so
+#: that ``leadgen enrich`` does not try it again (storage.enrich).
+_SHOWN_EMAILS = "NOT (origin = 'guessed' AND status = 'invalid')"
 
 
 @dataclass(slots=True)
@@ -83,7 +86,12 @@ class ProspectFilter:
         if self.max_employees is not None:
             c.append(_C.c.employees <= self.max_employees)
         if self.has_email is not None:
-            e = exists(select(_E.c.id).where(_E.c.company_id == _C.c.id))
+            e = exists(
+                select(_E.c.id).where(
+                    _E.c.company_id == _C.c.id,
+                    ~and_(_E.c.origin == "guessed", _E.c.status == "invalid"),
+                )
+            )
             c.append(e if self.has_email else ~e)
         if self.has_phone is not None:
             n = func.coalesce(func.json_array_length(_C.c.phones), 0)
@@ -176,7 +184,7 @@ def _attach_contacts(conn: Connection, companies: list[dict[str, Any]]) -> None:
             p["emails"] = []
             people[p["company_id"]].append(p)
         by_person = {p["id"]: p for ps in people.values() for p in ps}
-        for e in _driver_rows(conn, "emails", _EMAIL_COLUMNS, "1 = 1", ids):
+        for e in _driver_rows(conn, "emails", _EMAIL_COLUMNS, _SHOWN_EMAILS, ids):
             owner = e["person_id"]
             if owner is None:
                 company_emails[e["company_id"]].append(e)
@@ -419,7 +427,7 @@ def iter_export_companies(
         best: dict[int, tuple[int, int, str, str]] = {}
         generic: dict[int, list[tuple[int, str]]] = {}
         for eid, address, status, person_id, company_id in _children(
-            conn, "emails", _EXPORT_EMAIL_COLUMNS, "1 = 1", ids
+            conn, "emails", _EXPORT_EMAIL_COLUMNS, _SHOWN_EMAILS, ids
         ):
             if person_id is None:
                 g = generic.get(company_id)
