@@ -515,8 +515,10 @@ def db_current() -> None:
 
 
 # Commands that live in their own modules register themselves on ``app``.
-from leadgen import crawling  # noqa: E402,F401
-from leadgen import guessing  # noqa: E402,F401
+from leadgen import (
+    crawling,  # noqa: E402,F401
+    guessing,  # noqa: E402,F401
+)
 
 
 def main() -> None:
