@@ -526,3 +526,13 @@ def test_odd_input_never_raises(name, domain, known):
     assert isinstance(cands, list)
     if name in (None, "") or domain == "not a domain":
         assert cands == []
+
+
+def test_docs_name_every_pattern_and_spelling_system():
+    from pathlib import Path
+
+    from enrichment.patterns import CYRILLIC_SYSTEMS, LATIN_SYSTEMS
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "patterns.md").read_text("utf-8")
+    assert [p for p in PATTERNS if f"`{p}`" not in text] == []
+    assert [s for s in (*CYRILLIC_SYSTEMS, *LATIN_SYSTEMS) if f"`{s}`" not in text] == []
