@@ -536,3 +536,62 @@ def test_docs_name_every_pattern_and_spelling_system():
     text = (Path(__file__).resolve().parents[2] / "docs" / "patterns.md").read_text("utf-8")
     assert [p for p in PATTERNS if f"`{p}`" not in text] == []
     assert [s for s in (*CYRILLIC_SYSTEMS, *LATIN_SYSTEMS) if f"`{s}`" not in text] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "domain", "present", "absent"),
+    [
+        # initials only: no pattern that needs the full first name
+        (
+            "Иванов И.И.",
+            "zavod.ru",
+            ["i.ivanov", "ivanov", "ivanovii", "ivanov.i.i"],
+            ["i.ivanov.ivanov"],
+        ),
+        ("Smith, John", "acme.com", ["john.smith", "jsmith", "smith.john"], ["smith.j.john"]),
+        (
+            "Prof. Dr.-Ing. Klaus-Dieter Weiß",
+            "tu-beispiel.de",
+            ["klaus-dieter.weiss", "kweiss", "klaus.weiss"],
+            ["klaus-dieter.weiß", "prof.weiss", "dr.weiss"],
+        ),
+        (
+            "Петрова Анна Сергеевна",
+            "zavod.ru",
+            ["a.petrova", "petrovaas", "anna.petrova", "a.s.petrova"],
+            ["sergeevna.petrova"],
+        ),
+        ("Ōtani Shōhei", "example.jp", ["otani.shohei"], []),
+        ("Ольга Кузьмина", "zavod.ru", ["olga.kuzmina", "o.kuzmina"], ["olga.kuz'mina"]),
+        ("Владимир Ёжиков", "zavod.ru", ["v.ezhikov", "v.yozhikov", "vladimir.ezhikov"], []),
+        (
+            "Jean-Luc Picard",
+            "starfleet.fr",
+            ["jean-luc.picard", "jeanluc.picard", "jpicard"],
+            ["jean-luc.picard-"],
+        ),
+        (
+            "Sean O'Neill-Smith",
+            "acme.ie",
+            ["sean.oneill-smith", "sean.oneillsmith", "soneill"],
+            ["sean.o'neill-smith"],
+        ),
+        (
+            ("Ana María", None, "García López"),  # the parser reads García as a middle name
+            "empresa.es",
+            ["agarcialopez", "ana.garcia", "ana.garcia-lopez"],
+            [],
+        ),
+        ("Сергей Цой", "kino.ru", ["sergey.tsoy", "sergei.tsoi", "s.tsoi", "tsoy"], []),
+        (
+            "Алексей Хабенский",
+            "film.ru",
+            ["alexey.khabensky", "aleksei.khabenskii", "a.habenskiy"],
+            [],
+        ),
+    ],
+)
+def test_real_world_names_give_the_expected_forms(name, domain, present, absent):
+    locals_ = {c.email.split("@")[0] for c in guess(name, domain)}
+    assert [p for p in present if p not in locals_] == []
+    assert [a for a in absent if a in locals_] == []
