@@ -53,6 +53,7 @@ class Spelling:
     translit: str
     variant: str
     weight: float
+    forms: tuple[tuple[str, str, float], ...] = ()  # (dimension, label, weight) per choice
 
 
 def name_parts(name: object) -> NameParts | None:
@@ -80,32 +81,35 @@ def _clean(text: str) -> str:
     return " ".join(_APOSTROPHES_RE.sub("", text).replace(".", " ").split())
 
 
-def _hyphen_forms(word: str, double: tuple[float, ...]) -> list[tuple[str, str, float]]:
+Form = tuple[str, str, float]  # (dimension, label, weight): one choice for a compound part
+
+
+def _hyphen_forms(word: str, double: tuple[float, ...]) -> list[tuple[str, tuple[Form, ...]]]:
     pieces = [p for p in re.split(r"[-\s]+", word) if p]
     if len(pieces) < 2:
-        return [(word, "", 1.0)]
+        return [(word, ())]
     w_join, w_first, w_hyphen, w_second = double
     return [
-        ("".join(pieces), "joined", w_join),
-        (pieces[0], "first part", w_first),
-        ("-".join(pieces), "hyphen", w_hyphen),
-        (pieces[-1], "second part", w_second),
+        ("".join(pieces), (("last", "last joined", w_join),)),
+        (pieces[0], (("last", "last first part", w_first),)),
+        ("-".join(pieces), (("last", "last hyphen", w_hyphen),)),
+        (pieces[-1], (("last", "last second part", w_second),)),
     ]
 
 
-def _first_forms(first: str) -> list[tuple[str, str, float]]:
+def _first_forms(first: str) -> list[tuple[str, tuple[Form, ...]]]:
     first = _clean(first)
     pieces = [p for p in re.split(r"[-\s]+", first) if p]
     if len(pieces) < 2:
-        return [(first, "", 1.0)]
+        return [(first, ())]
     return [
-        ("-".join(pieces), "first hyphen", 0.4),
-        ("".join(pieces), "first joined", 0.35),
-        (pieces[0], "first part", 0.25),
+        ("-".join(pieces), (("first", "first hyphen", 0.4),)),
+        ("".join(pieces), (("first", "first joined", 0.35),)),
+        (pieces[0], (("first", "first part", 0.25),)),
     ]
 
 
-def _last_forms(last: str) -> list[tuple[str, str, float]]:
+def _last_forms(last: str) -> list[tuple[str, tuple[Form, ...]]]:
     last = _clean(last)
     tokens = last.split()
     i = 0
@@ -116,13 +120,12 @@ def _last_forms(last: str) -> list[tuple[str, str, float]]:
         forms = _hyphen_forms(core, (0.45, 0.15, 0.3, 0.1))
     else:  # García López
         forms = _hyphen_forms(core, (0.4, 0.4, 0.15, 0.05))
-    forms = [(v, f"last {label}" if label else "", w) for v, label, w in forms]
     if not particles:
         return forms
     out = []
-    for v, label, w in forms:
-        out.append(("".join(particles) + v, (label + ", particles").lstrip(", "), w * 0.55))
-        out.append((v, (label + ", no particles").lstrip(", "), w * 0.45))
+    for v, f in forms:
+        out.append(("".join(particles) + v, (*f, ("particles", "particles", 0.55))))
+        out.append((v, (*f, ("particles", "no particles", 0.45))))
     return out
 
 
@@ -136,14 +139,17 @@ def spellings(parts: NameParts) -> tuple[Spelling, ...]:
     middle = _clean(parts.middle).split()
     middle_word = middle[0] if middle else ""
     out: list[Spelling] = []
-    firsts = _first_forms(parts.first) if _clean(parts.first) else [("", "", 1.0)]
-    lasts = _last_forms(parts.last) if _clean(parts.last) else [("", "", 1.0)]
+    firsts = _first_forms(parts.first) if _clean(parts.first) else [("", ())]
+    lasts = _last_forms(parts.last) if _clean(parts.last) else [("", ())]
     for system in systems_for(parts.text):
         m = _ascii(middle_word, system)
-        for fv, flabel, fw in firsts:
+        for fv, fforms in firsts:
             f = _ascii(fv, system)
-            for lv, llabel, lw in lasts:
-                la = _ascii(lv, system)
-                label = ", ".join(x for x in (flabel, llabel) if x)
-                out.append(Spelling(f, m, la, system, label, fw * lw))
+            for lv, lforms in lasts:
+                forms = (*fforms, *lforms)
+                weight = 1.0
+                for _, _, w in forms:
+                    weight *= w
+                label = ", ".join(lab for _, lab, _ in forms)
+                out.append(Spelling(f, m, _ascii(lv, system), system, label, weight, forms))
     return tuple(out)

@@ -23,7 +23,7 @@ import idna
 
 from enrichment.normalize.domains import registrable_domain
 from enrichment.patterns.catalog import PATTERNS, render
-from enrichment.patterns.forms import NameParts, name_parts, spellings
+from enrichment.patterns.forms import NameParts, Spelling, name_parts, spellings
 from enrichment.patterns.learn import DomainPattern, learn
 from enrichment.patterns.prior import GLOBAL_PRIOR, Prior, default_prior
 from enrichment.patterns.translit import CYRILLIC_SYSTEMS, has_cyrillic
@@ -123,22 +123,30 @@ def _rank(
     total, z = sum(shares.values()), sum(shares[p] for p in fillable)
     scale = total / z if z else 0.0
 
-    routes: dict[str, tuple[float, float, str, str, str]] = {}  # local → (sum, best, p, t, v)
+    # weights of compound forms (hyphenated, double, particle names) after the known names
+    weights = {s: learned.form_weight(s.forms) if learned else s.weight for s in all_spellings}
+    per_system: dict[str, float] = {}
+    for s, w in weights.items():
+        per_system[s.translit] = per_system.get(s.translit, 0.0) + w
+
+    routes: dict[str, tuple] = {}  # local → (sum of routes, best route, pattern, spelling)
     for s in all_spellings:
+        weight = weights[s] / per_system[s.translit] if per_system[s.translit] else 0.0
         for p in fillable:
             local = render(p, s.first, s.middle, s.last)
             if not local or len(local) > 64 or not _LOCAL_RE.match(local):
                 continue
-            prob = shares[p] * scale * tshares[s.translit] * s.weight
-            acc, best, *_ = routes.get(local, (0.0, -1.0, "", "", ""))
+            prob = shares[p] * scale * tshares[s.translit] * weight
+            acc, best, *_ = routes.get(local, (0.0, -1.0, "", None))
             if prob > best:
-                routes[local] = (acc + prob, prob, p, s.translit, s.variant)
+                routes[local] = (acc + prob, prob, p, s)
             else:
                 routes[local] = (acc + prob, best, *routes[local][2:])
     out = []
-    for local, (acc, _, p, t, v) in routes.items():
+    for local, (acc, _, p, sp) in routes.items():
+        t = sp.translit
         evidence = "learned" if learned and learned.pattern_votes.get(p, 0) > 0 else "prior"
-        reason = _reason(p, t, v, shares[p] * scale, tshares[t], evidence, learned, prior, host)
+        reason = _reason(p, t, sp, shares[p] * scale, tshares[t], evidence, learned, prior, host)
         conf = round(min(1.0, acc), 4)
         out.append(Candidate(f"{local}@{host}", p, t, conf, evidence, reason))
     out.sort(key=lambda c: (-c.confidence, _ORDER[c.pattern], c.email))
@@ -148,7 +156,7 @@ def _rank(
 def _reason(
     pattern: str,
     translit: str,
-    variant: str,
+    spelling: Spelling,
     share: float,
     tshare: float,
     evidence: str,
@@ -176,6 +184,12 @@ def _reason(
             )
         else:
             text += f"; spelled {translit} (prior share {tshare:.0%})"
-    if variant:
-        text += f"; {variant}"
+    for dim, label, _ in spelling.forms:
+        told = learned.form_votes.get(f"{dim}/{label}", 0.0) if learned else 0.0
+        total = (
+            sum(v for k, v in learned.form_votes.items() if k.startswith(dim + "/"))
+            if learned
+            else 0
+        )
+        text += f"; {label}" + (f" (as {told:.1f} of {total:.0f} known names)" if told else "")
     return text

@@ -45,6 +45,7 @@ class Match:
     translit: str
     variant: str
     weight: float
+    forms: tuple[tuple[str, str, float], ...] = ()
 
 
 def match(name: object, local: str) -> list[Match]:
@@ -57,7 +58,7 @@ def match(name: object, local: str) -> list[Match]:
     for s in spellings(parts):
         for p in PATTERNS:
             if render(p, s.first, s.middle, s.last) == local:
-                out.append(Match(p, s.translit, s.variant, s.weight))
+                out.append(Match(p, s.translit, s.variant, s.weight, s.forms))
     return out
 
 
@@ -84,6 +85,17 @@ class DomainPattern:
     translit_votes: Mapping[str, float] = field(default_factory=dict)
     translit_support: int = 0
     prior: Prior | None = None
+    form_votes: Mapping[str, float] = field(default_factory=dict)  # "last/last hyphen": votes
+
+    def form_weight(self, forms: Sequence[tuple[str, str, float]]) -> float:
+        """Weight of one choice of compound forms (hyphenated, double, particle names) after
+        the known names of the domain: per dimension (votes + ALPHA · weight) / (n + ALPHA).
+        Without votes this is the product of the fixed weights of forms.py."""
+        out = 1.0
+        for dim, label, w in forms:
+            n = sum(v for k, v in self.form_votes.items() if k.startswith(dim + "/"))
+            out *= (self.form_votes.get(f"{dim}/{label}", 0.0) + ALPHA * w) / (n + ALPHA)
+        return out
 
     def pattern_shares(self, prior: Prior | None = None) -> dict[str, float]:
         """Posterior share of every catalogue pattern (sums to less than 1 when some known
@@ -173,6 +185,7 @@ def learn(known: Sequence[tuple[str, str]], *, prior: Prior | None = None) -> Do
     pattern_votes: Counter[str] = Counter()
     translit_votes: Counter[str] = Counter()
     supports: Counter[str] = Counter()
+    form_votes: Counter[str] = Counter()
     translit_support = matched = unmatched = 0
     for parts, local, _ in rows:
         found = match(parts, local)
@@ -183,6 +196,14 @@ def learn(known: Sequence[tuple[str, str]], *, prior: Prior | None = None) -> Do
         patterns = {m.pattern for m in found}
         supports.update(patterns)
         pattern_votes.update(_split_vote(patterns, lambda p: prior.patterns.get(p, 0.0)))
+        offered: dict[str, set[str]] = {}
+        for s in spellings(parts):
+            for dim, label, _ in s.forms:
+                offered.setdefault(dim, set()).add(label)
+        for dim, labels in offered.items():
+            used = {lab for m in found for d, lab, _ in m.forms if d == dim}
+            if used and used != labels:  # the address tells which form of the name is used
+                form_votes.update({f"{dim}/{lab}": 1 / len(used) for lab in used})
         systems = {m.translit for m in found}
         applicable = {s.translit for s in spellings(parts)}
         if systems != applicable and applicable & set(CYRILLIC_SYSTEMS + LATIN_SYSTEMS):
@@ -199,10 +220,11 @@ def learn(known: Sequence[tuple[str, str]], *, prior: Prior | None = None) -> Do
     draft = DomainPattern(
         domain, best, best_translit, 0.0, supports[best], matched, unmatched, roles, skipped,
         MappingProxyType(dict(pattern_votes)), MappingProxyType(dict(translit_votes)),
-        translit_support, prior,
+        translit_support, prior, MappingProxyType(dict(form_votes)),
     )  # fmt: skip
     confidence = round(draft.pattern_shares()[best], 4)
     return DomainPattern(
         domain, best, best_translit, confidence, supports[best], matched, unmatched, roles,
         skipped, draft.pattern_votes, draft.translit_votes, translit_support, prior,
+        draft.form_votes,
     )  # fmt: skip

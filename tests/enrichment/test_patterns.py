@@ -595,3 +595,66 @@ def test_real_world_names_give_the_expected_forms(name, domain, present, absent)
     locals_ = {c.email.split("@")[0] for c in guess(name, domain)}
     assert [p for p in present if p not in locals_] == []
     assert [a for a in absent if a in locals_] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "domain", "known", "top"),
+    [
+        # the domain writes only the first part of hyphenated surnames
+        (
+            "Atena Danner-McPhaden",
+            "christopherhouse.org",
+            [
+                ("Pamela Flowers-Thomas", "pflowers@christopherhouse.org"),
+                ("Ruth Baker-Smith", "rbaker@christopherhouse.org"),
+                ("Carmen Velez", "cvelez@christopherhouse.org"),
+            ],
+            "adanner",
+        ),
+        # … or keeps the hyphen
+        (
+            "Jürgen Müller-Lüdenscheidt",
+            "beispiel-bau.de",
+            [
+                ("Anna Schulze-Berg", "anna.schulze-berg@beispiel-bau.de"),
+                ("Jörg Schäfer", "joerg.schaefer@beispiel-bau.de"),
+            ],
+            "juergen.mueller-luedenscheidt",
+        ),
+        # particles dropped
+        (
+            "Dr. Hans-Peter von der Heide",
+            "beispiel-bau.de",
+            [("Ursula von Bergen", "ursula.bergen@beispiel-bau.de")],
+            "hans-peter.heide",
+        ),
+        # only the first of two given names
+        (
+            "Mary-Jane O'Brien",
+            "acme.com",
+            [("Ann-Marie Lee", "ann.lee@acme.com"), ("Tom Ford", "tom.ford@acme.com")],
+            "mary.obrien",
+        ),
+    ],
+)
+def test_compound_forms_are_learned(name, domain, known, top):
+    cands = guess(name, domain, known=known)
+    assert cands[0].email == f"{top}@{domain}", [(c.email, c.confidence) for c in cands[:4]]
+    assert "known names)" in cands[0].reason
+
+
+def test_compound_forms_keep_their_weights_without_evidence():
+    plain = guess(
+        "Jürgen Müller-Lüdenscheidt",
+        "beispiel-bau.de",
+        known=[("Jörg Schäfer", "joerg.schaefer@beispiel-bau.de")],
+    )
+    assert learn([("Jörg Schäfer", "joerg.schaefer@beispiel-bau.de")]).form_votes == {}
+    by = {c.email.split("@")[0]: c.confidence for c in plain}
+    # joined 0.45 : hyphen 0.3 : first part 0.15 (forms.py)
+    assert by["juergen.muellerluedenscheidt"] / by[
+        "juergen.mueller-luedenscheidt"
+    ] == pytest.approx(1.5, rel=0.01)
+    assert by["juergen.mueller-luedenscheidt"] / by["juergen.mueller"] == pytest.approx(
+        2.0, rel=0.01
+    )
