@@ -83,6 +83,11 @@ def guess_cmd(
             err.print(f"[yellow]ignored --known {other[1]}[/]: not at {site}", highlight=False)
         prior = default_prior(host, cyrillic_name=has_cyrillic(name))
         _summary(learn(same, prior=prior) if same else None, host)
+    if not candidates:
+        err.print(
+            f"no address can be spelled from {name!r} (no Latin or Cyrillic letters to use)",
+            highlight=False,
+        )
     if as_json:
         rows = []
         for c in candidates:

@@ -93,3 +93,9 @@ def test_bad_known_pairs_are_skipped_with_a_warning():
 def test_help_has_an_example():
     r = run("--help")
     assert r.exit_code == 0 and "leadgen guess --domain" in r.stdout
+
+
+def test_a_name_that_cannot_be_spelled_gives_an_empty_list_and_a_note():
+    r = run("--domain", "example.cn", "--name", "李 小龙", "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout) == []
+    assert "no address can be spelled" in r.stderr
