@@ -238,11 +238,17 @@ class SmtpProber:
 
 
 def _describe(exc: BaseException, timeout: float) -> str:
-    if isinstance(exc, ConnectionRefusedError) or "refused" in str(exc).lower():
+    text = str(exc)
+    cause = exc.__cause__ or exc.__context__
+    if (
+        isinstance(exc, ConnectionRefusedError)
+        or isinstance(cause, ConnectionRefusedError)
+        or "Errno 111" in text
+        or "refused" in text.lower()
+    ):
         return "connection refused"
     if isinstance(exc, aiosmtplib.SMTPTimeoutError | asyncio.TimeoutError | TimeoutError):
         return f"no answer within {timeout:g}s"
     if isinstance(exc, aiosmtplib.SMTPServerDisconnected):
         return "the server closed the connection"
-    text = str(exc).strip() or type(exc).__name__
-    return text[:200]
+    return (text.strip() or type(exc).__name__)[:200]
