@@ -2,7 +2,8 @@
 
 One session per batch of addresses on a domain: connect (MX hosts in priority order, the next
 when one is down), EHLO with the configured name, STARTTLS when offered, MAIL FROM the
-configured reverse path, ``RCPT TO`` each address, RSET/QUIT.  DATA is never sent, so no mail
+configured reverse path, ``RCPT TO`` each address (pipelined when the server offers
+PIPELINING), QUIT.  DATA is never sent, so no mail
 is ever delivered.  Every step has the configured timeout; the sessions to one MX host are
 limited (``per_host_limit``), and new sessions open at no more than ``rate_per_second``.
 """
@@ -15,8 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import aiosmtplib
-
+from enrichment.verify.client import SmtpClient, SmtpDisconnected, SmtpProtocolError, SmtpReply
 from enrichment.verify.config import VerifyConfig
 from enrichment.verify.mx import resolve_host
 from enrichment.verify.replies import TOO_MANY, RcptVerdict, classify_rcpt
@@ -39,6 +39,10 @@ class SessionResult:
     catch_all_probe: RcptOutcome | None = None
     #: why some addresses got no answer (no host reachable, sender refused, dropped session)
     error: str | None = None
+
+
+#: Transactions per session when a server takes few recipients per transaction.
+MAX_TRANSACTIONS = 10
 
 
 class _HostDown(Exception):
@@ -154,101 +158,112 @@ class SmtpProber:
         async with self._slot(ip):
             await self._rate.wait()
             self.sessions += 1
-            smtp = aiosmtplib.SMTP(
-                hostname=ip,
-                port=cfg.smtp_port,
-                timeout=cfg.timeout,
-                local_hostname=cfg.helo_name,
-                start_tls=False,
-                validate_certs=False,
-            )
+            client = SmtpClient(ip, cfg.smtp_port, cfg.timeout)
             try:
-                await self._open(smtp, host)
+                await self._open(client, host)
                 utf8 = any(not a.isascii() for a in addresses)
-                await self._mail_from(smtp, utf8)
+                await self._mail_from(client, utf8)
                 todo = ([catch_all_probe] if catch_all_probe else []) + list(addresses)
-                for rcpt in todo:
-                    outcome = await self._rcpt(smtp, host, rcpt, utf8)
+                outcomes = await self._rcpts(client, host, todo, utf8)
+                for rcpt, outcome in zip(todo, outcomes, strict=False):
                     if rcpt == catch_all_probe:
                         result.catch_all_probe = outcome
                     else:
                         result.outcomes[rcpt] = outcome
-                try:
-                    await smtp.quit(timeout=cfg.timeout)
-                except (TimeoutError, aiosmtplib.SMTPException, OSError):
-                    pass
-            except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError) as exc:
-                raise _SessionBroken(_describe(exc, cfg.timeout)) from None
-            except (aiosmtplib.SMTPException, OSError, ssl.SSLError) as exc:
+                if len(outcomes) < len(todo):
+                    raise _SessionBroken("the server ended the session before answering")
+                await client.quit()
+            except (TimeoutError, SmtpDisconnected, SmtpProtocolError, OSError) as exc:
                 raise _SessionBroken(_describe(exc, cfg.timeout)) from None
             finally:
-                smtp.close()
+                client.close()
 
-    async def _open(self, smtp: aiosmtplib.SMTP, host: str) -> None:
+    async def _open(self, client: SmtpClient, host: str) -> None:
         cfg = self.config
         try:
-            await smtp.connect()
-        except aiosmtplib.SMTPConnectTimeoutError:
+            greeting = await client.connect()
+        except TimeoutError:
             raise _HostDown(f"no greeting within {cfg.timeout:g}s", dead=True) from None
-        except aiosmtplib.SMTPConnectResponseError as exc:
-            # "421 4.7.0 Try again later, closing connection." / "554 5.7.1 ... blocked"
-            raise _HostDown(f"greeting refused: {exc.code} {exc.message}", dead=False) from None
-        except (aiosmtplib.SMTPConnectError, OSError) as exc:
+        except (SmtpDisconnected, SmtpProtocolError) as exc:
+            raise _HostDown(f"no proper greeting: {exc}", dead=False) from None
+        except OSError as exc:
             raise _HostDown(_describe(exc, cfg.timeout), dead=True) from None
-        await self._hello(smtp)
-        if cfg.starttls and smtp.supports_extension("starttls"):
+        if greeting.code != 220:
+            # "421 4.7.0 Try again later, closing connection." / "554 5.7.1 ... blocked"
+            raise _HostDown(f"greeting refused: {greeting}", dead=False)
+        await self._hello(client)
+        if cfg.starttls and client.supports("STARTTLS"):
             try:
-                await smtp.starttls(validate_certs=False, server_hostname=host)
-            except (aiosmtplib.SMTPException, ssl.SSLError, OSError) as exc:
+                reply = await client.starttls(server_hostname=host)
+            except (ssl.SSLError, OSError, TimeoutError, SmtpDisconnected) as exc:
                 raise _HostDown(f"STARTTLS failed: {_describe(exc, cfg.timeout)}", False) from None
-            await self._hello(smtp)
+            if reply.code == 220:
+                await self._hello(client)
 
-    async def _hello(self, smtp: aiosmtplib.SMTP) -> None:
-        try:
-            await smtp.ehlo(hostname=self.config.helo_name)
-        except aiosmtplib.SMTPHeloError:
-            try:
-                await smtp.helo(hostname=self.config.helo_name)
-            except aiosmtplib.SMTPHeloError as exc:
-                raise _HostDown(f"EHLO/HELO refused: {exc.code} {exc.message}", False) from None
+    async def _hello(self, client: SmtpClient) -> None:
+        reply = await client.hello(self.config.helo_name)
+        if reply.code != 250:
+            raise _HostDown(f"EHLO/HELO refused: {reply}", dead=False)
 
-    async def _mail_from(self, smtp: aiosmtplib.SMTP, utf8: bool) -> None:
-        if utf8 and not smtp.supports_extension("smtputf8"):
+    async def _mail_from(self, client: SmtpClient, utf8: bool) -> None:
+        if utf8 and not client.supports("SMTPUTF8"):
             raise _HostDown("the server does not offer SMTPUTF8 for a non-ASCII address", False)
-        args = [b"FROM:" + _path(self.config.reverse_path)]
-        if utf8:
-            args.append(b"SMTPUTF8")
-        resp = await smtp.execute_command(b"MAIL", *args)
-        if resp.code != 250:
+        reply = await client.command(
+            f"MAIL FROM:<{self.config.reverse_path}>" + (" SMTPUTF8" if utf8 else "")
+        )
+        if reply.code != 250:
             # "550 5.7.1 Sender rejected" / "553 5.1.8 Domain of sender address does not exist"
-            raise _HostDown(f"MAIL FROM refused: {_reply(resp)}", dead=False)
+            raise _HostDown(f"MAIL FROM refused: {reply}", dead=False)
 
-    async def _rcpt(self, smtp: aiosmtplib.SMTP, host: str, rcpt: str, utf8: bool) -> RcptOutcome:
-        resp = await smtp.execute_command(b"RCPT", b"TO:" + _path(rcpt))
-        verdict = classify_rcpt(resp.code, resp.message)
-        if verdict.verdict == TOO_MANY:
-            # "452 4.5.3 Too many recipients": a new transaction, then the same RCPT once more
-            await smtp.execute_command(b"RSET")
-            await self._mail_from(smtp, utf8)
-            resp = await smtp.execute_command(b"RCPT", b"TO:" + _path(rcpt))
-            verdict = classify_rcpt(resp.code, resp.message)
-            if verdict.verdict == TOO_MANY:
-                verdict = RcptVerdict("temporary")
-        return RcptOutcome(verdict.verdict, verdict.disabled, _reply(resp), host)
+    async def _rcpts(
+        self, client: SmtpClient, host: str, rcpts: list[str], utf8: bool
+    ) -> list[RcptOutcome]:
+        """RCPT TO each address: all at once when the server offers PIPELINING.
+
+        "452 4.5.3 Too many recipients" (Postfix's smtpd_recipient_limit): the transaction is
+        full; RSET, MAIL FROM again, and go on with the addresses not yet answered."""
+        verdicts: dict[int, tuple[RcptVerdict, SmtpReply]] = {}
+        pending = list(range(len(rcpts)))
+        for attempt in range(MAX_TRANSACTIONS):
+            if attempt:
+                await client.command("RSET")
+                await self._mail_from(client, utf8)
+            lines = [f"RCPT TO:<{rcpts[i]}>" for i in pending]
+            if client.supports("PIPELINING"):
+                replies = await client.pipeline(lines)
+            else:
+                replies = []
+                for line in lines:
+                    replies.append(await client.command(line))
+                    if classify_rcpt(replies[-1].code, replies[-1].text).verdict == TOO_MANY:
+                        break
+            full = []
+            for i, reply in zip(pending, replies, strict=False):
+                verdict = classify_rcpt(reply.code, reply.text)
+                if verdict.verdict == TOO_MANY:
+                    full.append(i)
+                else:
+                    verdicts[i] = (verdict, reply)
+            left = full + pending[len(replies) :]
+            if not left or len(left) == len(pending):  # done, or no progress at all
+                for i in left:
+                    verdicts[i] = (RcptVerdict("temporary"), replies[-1])
+                break
+            pending = left
+        else:  # out of transactions: what is left stays unanswered
+            for i in pending:
+                verdicts[i] = (RcptVerdict("temporary"), SmtpReply(452, "too many recipients"))
+        return [
+            RcptOutcome(v.verdict, v.disabled, str(reply), host)
+            for v, reply in (verdicts[i] for i in range(len(rcpts)))
+        ]
 
 
 def _describe(exc: BaseException, timeout: float) -> str:
-    text = str(exc)
-    cause = exc.__cause__ or exc.__context__
-    if (
-        isinstance(exc, ConnectionRefusedError)
-        or isinstance(cause, ConnectionRefusedError)
-        or "Errno 111" in text
-        or "refused" in text.lower()
-    ):
+    if isinstance(exc, ConnectionRefusedError):
         return "connection refused"
-    if isinstance(exc, aiosmtplib.SMTPTimeoutError | asyncio.TimeoutError | TimeoutError):
+    if isinstance(exc, TimeoutError):
         return f"no answer within {timeout:g}s"
-    if isinstance(exc, aiosmtplib.SMTPServerDisconnected):
+    if isinstance(exc, SmtpDisconnected):
         return "the server closed the connection"
-    return (text.strip() or type(exc).__name__)[:200]
+    return (str(exc).strip() or type(exc).__name__)[:200]

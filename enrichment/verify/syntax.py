@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 
+from enrichment.normalize.emails import normalize_email
+
 __all__ = ["SyntaxDetails", "check_syntax"]
 
 MAX_INPUT = 1000  # far above the 254 characters SMTP allows: longer input is not an address
+#: Plain ASCII addresses that the normalizer's cleaning leaves as they are: its checked fast
+#: path (a subset of email-validator's rules, tested against it) is ~20x quicker.
+_PLAIN = re.compile(r"[A-Za-z0-9_+\-]+(?:\.[A-Za-z0-9_+\-]+)*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +35,10 @@ def check_syntax(email: object) -> SyntaxDetails:
         return SyntaxDetails(False, None, None, None, "empty")
     if len(text) > MAX_INPUT:
         return SyntaxDetails(False, None, None, None, "too long to be an address")
+    if _PLAIN.fullmatch(text):
+        e = normalize_email(text)
+        if e.valid and e.address and e.domain and e.local:
+            return SyntaxDetails(True, e.address, e.local, e.domain, "ok")
     try:
         v = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:

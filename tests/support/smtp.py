@@ -44,6 +44,7 @@ KNOWN = frozenset(
 FULL_452 = frozenset({"full@stroymontazh-kzn.ru"})
 FULL_552 = frozenset({"overquota@stroymontazh-kzn.ru"})
 DISABLED = frozenset({"gone@stroymontazh-kzn.ru"})
+RCPT_LIMIT = 20  # per transaction, on the "mailboxes" server
 MAILBOXES = frozenset({"director@stroymontazh-kzn.ru"}) | FULL_452 | FULL_552 | DISABLED
 
 
@@ -56,6 +57,7 @@ class Recorder:
     rcpt: list[str] = field(default_factory=list)
     data: int = 0
     tls_sessions: int = 0
+    sessions: int = 0  # connections that said EHLO
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def clear(self) -> None:
@@ -65,10 +67,7 @@ class Recorder:
             self.rcpt.clear()
             self.data = 0
             self.tls_sessions = 0
-
-    @property
-    def sessions(self) -> int:
-        return len(self.mail_from)
+            self.sessions = 0
 
 
 class Handler:
@@ -82,12 +81,17 @@ class Handler:
             self.rec.ehlo.append(hostname)
             if session.ssl is not None:
                 self.rec.tls_sessions += 1
+            else:
+                self.rec.sessions += 1
+        if self.behaviour in ("known", "catch_all"):  # these two take pipelined commands
+            responses.insert(len(responses) - 1, "250-PIPELINING")
         return responses
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         with self.rec.lock:
             self.rec.mail_from.append(address)
         envelope.mail_from = address
+        session.rcpt_count = 0  # a new transaction
         return "250 2.1.0 Ok"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -105,6 +109,10 @@ class Handler:
                 "zen.spamhaus.org"
             )
         if b == "mailboxes":
+            # Postfix's smtpd_recipient_limit, at 20 here
+            session.rcpt_count += 1
+            if session.rcpt_count > RCPT_LIMIT:
+                return "452 4.5.3 Error: too many recipients"
             if a in FULL_452:
                 return "452 4.2.2 Mailbox full"
             if a in FULL_552:

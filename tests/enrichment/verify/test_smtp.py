@@ -230,3 +230,21 @@ def test_verify_emails_runs_inside_a_running_loop(dns_server, mail_servers):
         return await verify_emails(["alice@acme-bau.de"], config(dns_server, mail_servers))
 
     assert asyncio.run(main())[0].status == "valid"
+
+
+def test_pipelining_and_too_many_recipients(dns_server, mail_servers):
+    """The known-recipients server offers PIPELINING (all RCPTs in one write); the mailboxes
+    server takes 20 recipients per transaction, then says 452 4.5.3: the prober starts a new
+    transaction and goes on."""
+    from tests.support.smtp import RCPT_LIMIT
+
+    mailboxes = [f"u{i}@stroymontazh-kzn.ru" for i in range(RCPT_LIMIT + 10)]
+    emails = ["alice@acme-bau.de", "nobody@acme-bau.de", *mailboxes, "gone@stroymontazh-kzn.ru"]
+    cfg = config(dns_server, mail_servers, rcpt_per_session=100)
+    results = verify_emails_sync(emails, cfg)
+    assert [r.status for r in results[:2]] == ["valid", "invalid"]
+    assert {r.status for r in results[2:]} == {"invalid"}
+    assert results[-1].disabled
+    rec = mail_servers.recorders["mailboxes"]
+    assert rec.sessions == 1 and len(rec.mail_from) == 2  # one session, two transactions
+    assert len(set(rec.rcpt)) == len(mailboxes) + 2  # every address answered, + the probe
