@@ -171,11 +171,7 @@ class _Batch:
             catch_all = _catch_all_from(first.catch_all_probe)
             if catch_all is not None:
                 facts = replace(facts, catch_all=catch_all, catch_all_checked_at=self.now)
-                self.facts[domain] = facts
-                self.changed[domain] = replace(
-                    self.changed.get(domain, facts),
-                    **{"catch_all": catch_all, "catch_all_checked_at": self.now},
-                )
+                self.facts[domain] = self.changed[domain] = facts
         else:
             catch_all = facts.catch_all
         error = errors[0] if errors else None
