@@ -9,6 +9,7 @@ cache that are younger than their TTL are not looked up at all.
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 import string
 from collections.abc import Callable, Iterable, Sequence
@@ -46,6 +47,7 @@ JSON_FIELDS = (
 )
 
 Progress = Callable[[int, int], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -228,7 +230,12 @@ async def verify_emails(
     facts: dict[str, DomainFacts] = {}
     batch = _Batch(config, facts, progress)
     if cache is not None and groups:
-        for domain, value in cache.get_many(sorted(groups)).items():
+        try:
+            cached = cache.get_many(sorted(groups))
+        except Exception as exc:  # a broken cache costs lookups, not the batch
+            log.warning("domain cache unreadable, looking everything up: %s", exc)
+            cached = {}
+        for domain, value in cached.items():
             f = DomainFacts.coerce(value).fresh(batch.now, config.dns_ttl, config.catch_all_ttl)
             facts[domain] = f
     batch.total = sum(len(g) for g in groups.values())
@@ -261,7 +268,10 @@ async def verify_emails(
 
     await asyncio.gather(*(one_domain(d, a) for d, a in groups.items()))
     if cache is not None and batch.changed:
-        cache.put_many(list(batch.changed.values()))
+        try:
+            cache.put_many(list(batch.changed.values()))
+        except Exception as exc:  # the results are still good
+            log.warning("domain cache not updated: %s", exc)
     out = [r for r in results if r is not None]
     assert len(out) == len(emails)
     return out
