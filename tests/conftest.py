@@ -12,11 +12,11 @@ import os
 import pytest
 from sqlalchemy import text
 
-# The fixture websites on loopback (tests/fixtures/sites), for the crawl tests.
-from tests.support.sites import fresh_sites, local_sites  # noqa: F401
-
 # DNS and SMTP servers on loopback, for email verification (tests/support/mail.py).
 from tests.support.mail import dns_server, faulty_dns, mail_servers, smtp_servers  # noqa: F401
+
+# The fixture websites on loopback (tests/fixtures/sites), for the crawl tests.
+from tests.support.sites import fresh_sites, local_sites  # noqa: F401
 
 SKIP_PG = os.environ.get("LEADGEN_TEST_SKIP_POSTGRES") == "1"
 

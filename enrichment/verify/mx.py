@@ -119,7 +119,8 @@ def _rcodes(exc: dns.resolver.NoNameservers) -> str:
 
 
 async def resolve_host(host: str, resolver: dns.asyncresolver.Resolver) -> list[str]:
-    """The addresses of an MX host, IPv4 first; [] when it has none or DNS failed."""
+    """The addresses of an MX host: its IPv4 addresses, or when it has none its IPv6 ones;
+    [] when it has neither or DNS failed."""
     try:
         dns.name.from_text(host)
     except dns.exception.DNSException:
@@ -131,4 +132,6 @@ async def resolve_host(host: str, resolver: dns.asyncresolver.Resolver) -> list[
         except (TimeoutError, dns.exception.DNSException, OSError):
             continue
         out.extend(r.to_text() for r in answer)
+        if out:
+            break
     return out

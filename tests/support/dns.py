@@ -35,6 +35,8 @@ MX = {
     "refused-corp.com": [(10, "mx.refused-corp.com")],
     # primary down (refused), secondary working
     "failover-ag.de": [(20, "mx2.failover-ag.de"), (10, "mx1.failover-ag.de")],
+    # primary a tarpit (never greets), secondary working
+    "slow-primary.de": [(10, "mx1.slow-primary.de"), (20, "mx2.slow-primary.de")],
     # priorities out of order on the wire; the verifier sorts them
     "multi-mx.de": [(30, "mx3.multi-mx.de"), (10, "mx1.multi-mx.de"), (20, "mx2.multi-mx.de")],
     "nullmx.de": [(0, ".")],
@@ -54,6 +56,8 @@ A = {
     "mx.refused-corp.com": HOSTS["refused"],
     "mx1.failover-ag.de": HOSTS["refused"],
     "mx2.failover-ag.de": HOSTS["known"],
+    "mx1.slow-primary.de": HOSTS["tarpit"],
+    "mx2.slow-primary.de": HOSTS["known"],
     "mx1.multi-mx.de": HOSTS["known"],
     "mx2.multi-mx.de": HOSTS["known"],
     "mx3.multi-mx.de": HOSTS["known"],

@@ -37,6 +37,7 @@ KNOWN = frozenset(
         "some.person@gmail.com",
         "ivan@xn--e1afmkfd.xn--p1ai",
         "anna@failover-ag.de",
+        "otto@slow-primary.de",
         "hans@implicit-mx.de",
         "owner@tls-only.de",
     }

@@ -41,6 +41,7 @@ CASES = {
     "a@tarpit-corp.com": ("unknown", set(), "no greeting"),
     "a@refused-corp.com": ("unknown", set(), "connection refused"),
     "anna@failover-ag.de": ("valid", set(), "mx2.failover-ag.de"),
+    "otto@slow-primary.de": ("valid", set(), "mx2.slow-primary.de"),
     "hans@implicit-mx.de": ("valid", set(), "accepted"),
     "a@nullmx.de": ("invalid", set(), "null MX"),
     "a@nohost.de": ("invalid", set(), "no MX and no A/AAAA"),
@@ -81,7 +82,14 @@ def test_what_the_servers_were_told(batch):
     probes = [a for a in known.rcpt if a.lower() not in asked]
     domains = [a.split("@")[1] for a in probes]
     assert sorted(domains) == sorted(
-        ["acme-bau.de", "gmail.com", "xn--e1afmkfd.xn--p1ai", "failover-ag.de", "implicit-mx.de"]
+        [
+            "acme-bau.de",
+            "gmail.com",
+            "xn--e1afmkfd.xn--p1ai",
+            "failover-ag.de",
+            "slow-primary.de",
+            "implicit-mx.de",
+        ]
     )
 
 
