@@ -51,27 +51,38 @@ class SmtpClient:
         self.extensions: set[str] = set()
         self.tls = False
         self._reader: asyncio.StreamReader | None = None
+        self._buf = bytearray()
         self._writer: asyncio.StreamWriter | None = None
 
     async def connect(self) -> SmtpReply:
         """Open the connection and read the greeting (TimeoutError when none comes)."""
         self._reader, self._writer = await asyncio.wait_for(
-            asyncio.open_connection(self.address, self.port, limit=MAX_LINE * 4), self.timeout
+            asyncio.open_connection(self.address, self.port), self.timeout
         )
         return await self.read_reply()
 
-    async def read_reply(self) -> SmtpReply:
+    async def _line(self) -> bytes:
+        """The next reply line; waits (at most ``timeout``) only when none is buffered, so the
+        replies to a pipelined group cost one read, not one per line."""
         assert self._reader is not None
+        while True:
+            end = self._buf.find(b"\n")
+            if end >= 0:
+                line = bytes(self._buf[: end + 1])
+                del self._buf[: end + 1]
+                return line
+            if len(self._buf) > MAX_LINE:
+                raise SmtpProtocolError("reply line too long")
+            async with asyncio.timeout(self.timeout):  # cheaper than wait_for: no task
+                chunk = await self._reader.read(65536)
+            if not chunk:
+                raise SmtpDisconnected("the server closed the connection")
+            self._buf += chunk
+
+    async def read_reply(self) -> SmtpReply:
         lines: list[str] = []
         while True:
-            try:
-                async with asyncio.timeout(self.timeout):  # cheaper than wait_for: no task
-                    raw = await self._reader.readline()
-            except (ValueError, asyncio.LimitOverrunError) as exc:
-                raise SmtpProtocolError("reply line too long") from exc
-            if not raw:
-                raise SmtpDisconnected("the server closed the connection")
-            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            line = (await self._line()).decode("utf-8", "replace").rstrip("\r\n")
             if len(line) < 3 or not line[:3].isdigit() or line[3:4] not in ("", " ", "-"):
                 raise SmtpProtocolError(f"not an SMTP reply: {line[:80]!r}")
             lines.append(line[4:])
@@ -117,6 +128,7 @@ class SmtpClient:
         if reply.code != 220:
             return reply
         assert self._writer is not None
+        self._buf.clear()  # nothing may come before the handshake (RFC 3207)
         await asyncio.wait_for(
             self._writer.start_tls(_tls_context(), server_hostname=server_hostname),
             self.timeout,

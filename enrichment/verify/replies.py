@@ -67,6 +67,9 @@ _BLOCKED = re.compile(
     re.I,
 )
 
+# "550 5.1.1 ... User unknown" / "550 5.1.0 Address rejected" / "553 5.1.3 Invalid recipient"
+_UNKNOWN_USER = re.compile(r"\b5\.1\.[0-3]\b|user unknown|unknown user|no such user", re.I)
+
 
 def classify_rcpt(code: int, message: str) -> RcptVerdict:
     """Map one RCPT reply (code, text) to a verdict."""
@@ -86,9 +89,13 @@ def classify_rcpt(code: int, message: str) -> RcptVerdict:
             return RcptVerdict(GREYLISTED)
         return RcptVerdict(TEMPORARY)
     if 500 <= code < 600:
+        # "550 5.1.1 <x@y>: Recipient address rejected: User unknown in virtual mailbox table"
+        # (the commonest 5xx by far: settled with one search)
+        if _UNKNOWN_USER.search(text):
+            return RcptVerdict(REJECTED)
         if _FULL.search(text) and code in (550, 552):
             return RcptVerdict(FULL)
-        if _BLOCKED.search(text) and not re.search(r"\b5\.1\.[0-3]\b|user unknown", text, re.I):
+        if _BLOCKED.search(text):
             return RcptVerdict(BLOCKED)
         # "550 5.1.1 <x@y>: Recipient address rejected: User unknown in virtual mailbox table"
         # "550-5.1.1 The email account that you tried to reach does not exist." (Gmail)

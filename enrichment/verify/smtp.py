@@ -162,7 +162,6 @@ class SmtpProber:
             try:
                 await self._open(client, host)
                 utf8 = any(not a.isascii() for a in addresses)
-                await self._mail_from(client, utf8)
                 todo = ([catch_all_probe] if catch_all_probe else []) + list(addresses)
                 outcomes = await self._rcpts(client, host, todo, utf8)
                 for rcpt, outcome in zip(todo, outcomes, strict=False):
@@ -205,12 +204,13 @@ class SmtpProber:
         if reply.code != 250:
             raise _HostDown(f"EHLO/HELO refused: {reply}", dead=False)
 
-    async def _mail_from(self, client: SmtpClient, utf8: bool) -> None:
+    def _mail_from(self, client: SmtpClient, utf8: bool) -> str:
         if utf8 and not client.supports("SMTPUTF8"):
             raise _HostDown("the server does not offer SMTPUTF8 for a non-ASCII address", False)
-        reply = await client.command(
-            f"MAIL FROM:<{self.config.reverse_path}>" + (" SMTPUTF8" if utf8 else "")
-        )
+        return f"MAIL FROM:<{self.config.reverse_path}>" + (" SMTPUTF8" if utf8 else "")
+
+    @staticmethod
+    def _check_mail(reply: SmtpReply) -> None:
         if reply.code != 250:
             # "550 5.7.1 Sender rejected" / "553 5.1.8 Domain of sender address does not exist"
             raise _HostDown(f"MAIL FROM refused: {reply}", dead=False)
@@ -218,20 +218,23 @@ class SmtpProber:
     async def _rcpts(
         self, client: SmtpClient, host: str, rcpts: list[str], utf8: bool
     ) -> list[RcptOutcome]:
-        """RCPT TO each address: all at once when the server offers PIPELINING.
+        """MAIL FROM, then RCPT TO each address: all in one write when the server offers
+        PIPELINING (RFC 2920), else one by one.
 
         "452 4.5.3 Too many recipients" (Postfix's smtpd_recipient_limit): the transaction is
         full; RSET, MAIL FROM again, and go on with the addresses not yet answered."""
+        mail = self._mail_from(client, utf8)
         verdicts: dict[int, tuple[RcptVerdict, SmtpReply]] = {}
         pending = list(range(len(rcpts)))
         for attempt in range(MAX_TRANSACTIONS):
             if attempt:
                 await client.command("RSET")
-                await self._mail_from(client, utf8)
             lines = [f"RCPT TO:<{rcpts[i]}>" for i in pending]
             if client.supports("PIPELINING"):
-                replies = await client.pipeline(lines)
+                replies = await client.pipeline([mail, *lines])
+                self._check_mail(replies.pop(0))
             else:
+                self._check_mail(await client.command(mail))
                 replies = []
                 for line in lines:
                     replies.append(await client.command(line))
