@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python bench/bench_import_export.py --companies 100000 --xlsx
 	$(BIN)/python bench/bench_export.py
 	$(BIN)/python bench/bench_list.py
+	$(BIN)/python bench/bench_verify.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info .demo

@@ -517,6 +517,9 @@ def db_current() -> None:
 # Commands that live in their own modules register themselves on ``app``.
 from leadgen import crawling, guessing  # noqa: E402,F401
 
+# email verification
+from leadgen import verifying  # noqa: E402,F401  # isort: skip
+
 
 def main() -> None:
     try:

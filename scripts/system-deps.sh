@@ -5,6 +5,7 @@
 #   chromium         - JavaScript-rendered lists are crawled (and tested) in headless Chromium
 #                      through scrapy-playwright; Playwright's own browser download does not work
 #                      on every machine, Debian's package does (LEADGEN_CHROMIUM overrides it)
+#   dnsmasq-base     - the email verification tests serve their fixture DNS zones with dnsmasq
 # As root it runs apt-get; otherwise it tries `sudo -n`, else names the packages and fails.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ have_pg || missing+=(postgresql)
 python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 have_chromium() { [ -n "${LEADGEN_CHROMIUM:-}" ] && [ -x "$LEADGEN_CHROMIUM" ] || command -v chromium >/dev/null; }
 have_chromium || missing+=(chromium)
+command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq-base)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -12,6 +12,9 @@ import os
 import pytest
 from sqlalchemy import text
 
+# DNS and SMTP servers on loopback, for email verification (tests/support/mail.py).
+from tests.support.mail import dns_server, faulty_dns, mail_servers, smtp_servers  # noqa: F401
+
 # The fixture websites on loopback (tests/fixtures/sites), for the crawl tests.
 from tests.support.sites import fresh_sites, local_sites  # noqa: F401
 

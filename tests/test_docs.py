@@ -61,3 +61,14 @@ def test_every_crawl_setting_is_documented():
         if n in text or n in ("LEADGEN_DATABASE_URL", "LEADGEN_RUN_ID", "LEADGEN_STORE_BATCH")
     ]
     assert sorted(set(names) - set(documented)) == []
+
+
+def test_every_verify_field_and_status_is_documented():
+    from enrichment.verify import JSON_FIELDS, STATUSES
+
+    text = (ROOT / "docs" / "verify.md").read_text(encoding="utf-8")
+    assert [f for f in JSON_FIELDS if f"`{f}`" not in text] == []
+    assert [s for s in STATUSES if f"`{s}`" not in text] == []
+    for option in ("--smtp", "--nameserver", "--smtp-port", "--timeout", "--json", "--no-cache"):
+        assert option in text, option
+    assert "LEADGEN_NAMESERVERS" in text and "LEADGEN_SMTP_PORT" in text
