@@ -515,10 +515,7 @@ def db_current() -> None:
 
 
 # Commands that live in their own modules register themselves on ``app``.
-from leadgen import crawling, guessing  # noqa: E402,F401
-
-# email verification
-from leadgen import verifying  # noqa: E402,F401  # isort: skip
+from leadgen import crawling, enriching, guessing, verifying  # noqa: E402,F401
 
 
 def main() -> None:
