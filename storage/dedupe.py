@@ -1,0 +1,352 @@
+"""``leadgen dedupe`` on the database: load what the matcher needs, apply its plan.
+
+Reading: one streamed pass over companies (id, name, city, keys, phones, address) and one over
+the email addresses attached to them; then people with their addresses.  The matching itself
+is pure (:mod:`enrichment.dedupe`).
+
+Applying: a cluster keeps its best record — a customer before a former customer before a
+prospect, then the oldest (first seen), then the lowest id — and folds the others into it with
+:func:`storage.merge.merge_companies` / :func:`storage.merge.merge_people`: empty fields are
+filled, nothing stored is overwritten, lists and maps are united, people, emails, scores,
+change events and every observation move to the survivor.  Each fold writes a ``merges`` row
+(rule, score, reason, the merged record's values) and a ``merged`` change event.  Clusters are
+applied a chunk at a time, each chunk one transaction: an interrupted run leaves whole merges
+behind, and running again finishes the rest (a second run over a clean database finds nothing).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select
+
+from enrichment.dedupe import (
+    DEFAULT_THRESHOLD,
+    CompanyEntry,
+    DedupePlan,
+    Match,
+    PersonEntry,
+    find_company_duplicates,
+    find_person_duplicates,
+)
+from storage.bulk import select_in
+from storage.clock import utcnow
+from storage.db import write_transaction
+from storage.merge import merge_companies, merge_people
+from storage.models import Company, Email, Merge, Person
+from storage.runs import finish_run, start_run
+
+_C = Company.__table__
+_P = Person.__table__
+_E = Email.__table__
+_M = Merge.__table__
+_STATUS_RANK = {"current": 2, "former": 1}
+#: Clusters applied per transaction.
+CHUNK = 500
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedMerge:
+    entity_type: str  # company | person
+    kept_id: int
+    merged_id: int
+    kept_name: str
+    merged_name: str
+    rule: str
+    score: float
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "entity_type": self.entity_type,
+            "kept_id": self.kept_id,
+            "merged_id": self.merged_id,
+            "kept_name": self.kept_name,
+            "merged_name": self.merged_name,
+            "rule": self.rule,
+            "score": self.score,
+            "reason": self.reason,
+        }
+
+
+@dataclass(slots=True)
+class DedupeReport:
+    dry_run: bool
+    run_id: int | None = None
+    companies_scanned: int = 0
+    people_scanned: int = 0
+    merges: list[PlannedMerge] = field(default_factory=list)
+    #: Candidate pairs refused by a veto (count per rule) and examples of them.
+    refused: dict[str, int] = field(default_factory=dict)
+    refused_examples: list[str] = field(default_factory=list)
+    pairs_compared: int = 0
+    skipped_blocks: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, Any]:
+        by_rule: dict[str, int] = defaultdict(int)
+        for m in self.merges:
+            by_rule[f"{m.entity_type}:{m.rule}"] += 1
+        return {
+            "companies_scanned": self.companies_scanned,
+            "people_scanned": self.people_scanned,
+            "companies_merged": sum(m.entity_type == "company" for m in self.merges),
+            "people_merged": sum(m.entity_type == "person" for m in self.merges),
+            "pairs_compared": self.pairs_compared,
+            "refused": sum(self.refused.values()),
+            "by_rule": dict(sorted(by_rule.items())),
+            "refused_by_rule": dict(sorted(self.refused.items())),
+            "skipped_blocks": len(self.skipped_blocks),
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "run_id": self.run_id,
+            **self.counts(),
+            "merges": [m.as_dict() for m in self.merges],
+            "refused_examples": self.refused_examples,
+            "skipped_blocks_list": self.skipped_blocks,
+        }
+
+
+# -- loading ------------------------------------------------------------------------------
+def load_company_entries(conn: Connection) -> list[CompanyEntry]:
+    """Every company as a matcher entry, with the addresses of its emails (streamed)."""
+    emails: dict[int, list[str]] = defaultdict(list)
+    rows = conn.execution_options(yield_per=20_000).execute(
+        select(_E.c.company_id, _E.c.address).where(_E.c.company_id.is_not(None))
+    )
+    for company_id, address in rows:
+        emails[company_id].append(address)
+    cols = [_C.c[n] for n in ("id", "name", "city", "domain", "inn", "ogrn", "vat", "phones")]
+    rows = conn.execution_options(yield_per=20_000).execute(
+        select(*cols, _C.c.address).order_by(_C.c.id)
+    )
+    out = []
+    for cid, name, city, domain, inn, ogrn, vat, phones, address in rows:
+        out.append(
+            CompanyEntry(
+                id=cid,
+                name=name or "",
+                city=city or "",
+                domain=domain,
+                inn=inn,
+                ogrn=ogrn,
+                vat=vat,
+                phones=tuple(phones or ()),
+                emails=tuple(emails.pop(cid, ())),
+                address=address or "",
+            )
+        )
+    return out
+
+
+def load_person_entries(conn: Connection, company_of: dict[int, int]) -> list[PersonEntry]:
+    """Every person, grouped by company (``company_of`` maps a merged company to its keeper)."""
+    emails: dict[int, list[str]] = defaultdict(list)
+    rows = conn.execution_options(yield_per=20_000).execute(
+        select(_E.c.person_id, _E.c.address).where(_E.c.person_id.is_not(None))
+    )
+    for person_id, address in rows:
+        emails[person_id].append(address)
+    cols = [
+        _P.c[n] for n in ("id", "company_id", "full_name", "first_name", "middle_name", "last_name")
+    ]
+    rows = conn.execution_options(yield_per=20_000).execute(select(*cols).order_by(_P.c.id))
+    return [
+        PersonEntry(
+            id=pid,
+            group=company_of.get(company_id, company_id),
+            full_name=full or "",
+            first_name=first,
+            middle_name=middle,
+            last_name=last,
+            emails=tuple(emails.pop(pid, ())),
+        )
+        for pid, company_id, full, first, middle, last in rows
+    ]
+
+
+# -- planning ------------------------------------------------------------------------------
+def _keeper_order(row: dict[str, Any]) -> tuple:
+    first_seen = row.get("first_seen")
+    return (
+        -_STATUS_RANK.get(row.get("status") or "", 0),
+        first_seen.isoformat() if isinstance(first_seen, datetime) else str(first_seen or ""),
+        row["id"],
+    )
+
+
+def _why(plan: DedupePlan) -> dict[Hashable, Match]:
+    """For each record, the first match (strongest first) that joined it to its cluster."""
+    out: dict[Hashable, Match] = {}
+    for m in plan.matches:
+        out.setdefault(m.a, m)
+        out.setdefault(m.b, m)
+    return out
+
+
+def _planned(
+    conn: Connection, entity_type: str, plan: DedupePlan, report: DedupeReport
+) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """(keeper row, merged rows) per cluster; fills ``report.merges``."""
+    table, name_col = (_C, "name") if entity_type == "company" else (_P, "full_name")
+    ids = [i for c in plan.clusters for i in c]
+    rows = {r["id"]: r for r in select_in(conn, table, table.c.id, ids, list(table.columns))}
+    why = _why(plan)
+    out = []
+    for members in plan.clusters:
+        found = sorted((rows[i] for i in members if i in rows), key=_keeper_order)
+        if len(found) < 2:
+            continue
+        keep, drops = found[0], found[1:]
+        for d in drops:
+            m = why.get(d["id"]) or why[keep["id"]]
+            report.merges.append(
+                PlannedMerge(
+                    entity_type,
+                    keep["id"],
+                    d["id"],
+                    keep[name_col],
+                    d[name_col],
+                    m.rule,
+                    m.score,
+                    m.reason,
+                )
+            )
+        out.append((keep, drops))
+    for r in plan.refused:
+        report.refused[f"{entity_type}:{r.rule}"] = (
+            report.refused.get(f"{entity_type}:{r.rule}", 0) + 1
+        )
+        if len(report.refused_examples) < 50:
+            report.refused_examples.append(f"{entity_type} #{r.a} / #{r.b} ({r.rule}): {r.reason}")
+    report.pairs_compared += plan.compared
+    report.skipped_blocks += plan.skipped_blocks
+    return out
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: v.isoformat() if isinstance(v, (datetime, date)) else v
+        for k, v in row.items()
+        if v not in (None, "", [], {})
+    }
+
+
+# -- applying -------------------------------------------------------------------------------
+def _apply(
+    engine: Engine,
+    entity_type: str,
+    clusters: list[tuple[dict[str, Any], list[dict[str, Any]]]],
+    merges: Iterable[PlannedMerge],
+    run_id: int | None,
+    progress: Progress | None,
+) -> None:
+    planned = {(m.kept_id, m.merged_id): m for m in merges if m.entity_type == entity_type}
+    fold = merge_companies if entity_type == "company" else merge_people
+    total = sum(len(d) for _, d in clusters)
+    done = 0
+    for start in range(0, len(clusters), CHUNK):
+        with write_transaction(engine) as conn:
+            for keep, drops in clusters[start : start + CHUNK]:
+                for d in drops:
+                    m = planned[(keep["id"], d["id"])]
+                    reason = f"{m.rule}: {m.reason}"
+                    fold(conn, keep["id"], d["id"], reason=reason, run_id=run_id)
+                    if entity_type == "company":
+                        _prefer_real_name(conn, keep, d)
+                    conn.execute(
+                        insert(_M).values(
+                            entity_type=entity_type,
+                            kept_id=keep["id"],
+                            merged_id=d["id"],
+                            rule=m.rule,
+                            score=m.score,
+                            reason=m.reason,
+                            details=_jsonable(d),
+                            run_id=run_id,
+                            created_at=utcnow(),
+                        )
+                    )
+                    done += 1
+        if progress:
+            progress(f"merging {entity_type} records", done, total)
+
+
+def _prefer_real_name(conn: Connection, keep: dict[str, Any], drop: dict[str, Any]) -> None:
+    """A keeper whose name only repeats its domain (a crawl found no name) takes the merged
+    record's real name: the rule of ``storage.repository`` for a name read later."""
+    if keep["name"] != keep.get("domain") or drop["name"] == drop.get("domain"):
+        return
+    conn.execute(
+        _C.update()
+        .where(_C.c.id == keep["id"])
+        .values(name=drop["name"], name_key=drop["name_key"], legal_form=drop["legal_form"])
+    )
+
+
+def dedupe(
+    engine: Engine,
+    *,
+    dry_run: bool = False,
+    companies: bool = True,
+    people: bool = True,
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: Progress | None = None,
+) -> DedupeReport:
+    """Find duplicate companies (then people within each company) and, unless ``dry_run``,
+    merge them; returns what was (or would be) merged and why."""
+    report = DedupeReport(dry_run=dry_run)
+    params = {"dry_run": dry_run, "companies": companies, "people": people, "threshold": threshold}
+    if not dry_run:
+        report.run_id = start_run(engine, "dedupe", params)
+    try:
+        company_of: dict[int, int] = {}
+        if companies:
+            with engine.connect() as conn:
+                entries = load_company_entries(conn)
+                report.companies_scanned = len(entries)
+                plan = find_company_duplicates(
+                    entries,
+                    threshold=threshold,
+                    progress=progress and (lambda d, t: progress("comparing companies", d, t)),
+                )
+                del entries
+                clusters = _planned(conn, "company", plan, report)
+            for keep, drops in clusters:
+                for d in drops:
+                    company_of[d["id"]] = keep["id"]
+            if not dry_run:
+                _apply(engine, "company", clusters, report.merges, report.run_id, progress)
+        if people:
+            with engine.connect() as conn:
+                entries_p = load_person_entries(conn, company_of)
+                report.people_scanned = len(entries_p)
+                plan = find_person_duplicates(entries_p)
+                del entries_p
+                clusters = _planned(conn, "person", plan, report)
+            if not dry_run:
+                _apply(engine, "person", clusters, report.merges, report.run_id, progress)
+    except BaseException as exc:
+        if report.run_id is not None:
+            status = "partial" if isinstance(exc, KeyboardInterrupt) else "failed"
+            finish_run(
+                engine,
+                report.run_id,
+                status=status,
+                counts=report.counts(),
+                problems=[],
+                error=f"{type(exc).__name__}: {exc}",
+            )
+        raise
+    if report.run_id is not None:
+        problems = [{"where": "dedupe", "reason": s} for s in report.skipped_blocks]
+        finish_run(engine, report.run_id, status="ok", counts=report.counts(), problems=problems)
+    return report
