@@ -517,6 +517,8 @@ def db_current() -> None:
 # Commands that live in their own modules register themselves on ``app``.
 from leadgen import crawling  # noqa: E402,F401
 
+from leadgen import deduping  # noqa: E402,F401  # isort: skip
+
 
 def main() -> None:
     try:
