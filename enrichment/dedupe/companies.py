@@ -58,7 +58,18 @@ GENERIC_KEY_CITIES = 5
 
 STRONG_KEYS = ("domain", "inn", "ogrn", "vat")
 _KEY_LABEL = {"domain": "domain", "inn": "INN", "ogrn": "OGRN", "vat": "VAT"}
-_RULE_RANK = {"domain": 0, "inn": 1, "ogrn": 2, "vat": 3, "email": 4}
+#: Order in which matches join clusters: exact keys, then fuzzy names by the strength of the
+#: second fact (a phone or address in common says more than the city), then by score.
+_RULE_RANK = {
+    "domain": 0,
+    "inn": 1,
+    "ogrn": 2,
+    "vat": 3,
+    "email": 4,
+    "name_phone": 5,
+    "name_address": 6,
+    "name_city": 7,
+}
 
 # Free mail providers: an address there says nothing about the company.  The largest
 # providers of Russian, German and English-speaking lead lists (the operators' own domain lists).

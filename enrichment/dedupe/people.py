@@ -36,6 +36,8 @@ DEFAULT_PERSON_THRESHOLD = 88.0
 SMALL_GROUP = 60
 #: First names at least this alike are not "different first names" (Aleksandr / Alexander).
 FIRST_NAME_ALIKE = 80.0
+#: A fuzzy match scores the whole "first last"; each part must still be this alike on its own.
+PART_ALIKE = 75.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +181,8 @@ def _judge(
         return None
     best = 0.0
     for a1, a2, b1, b2 in _orders(fa, fb):
-        best = max(best, min(_ratio(a1, b1), _ratio(a2, b2)))
+        if min(_ratio(a1, b1), _ratio(a2, b2)) >= PART_ALIKE:
+            best = max(best, _ratio(f"{a1} {a2}", f"{b1} {b2}"))
     if best < threshold:
         return None
     reason = f"names {names} {best:.0f} % alike"
