@@ -284,6 +284,10 @@ def _fuzzy(
     same_address = bool(fa.address) and fa.address == fb.address
     same_city = bool(fa.city) and fa.city == fb.city
     with_evidence = needed if needed == 100.0 else needed - EVIDENCE_MARGIN
+    if (shared_phone or same_address) and needed < 100.0:
+        # With a phone or address in common, one name may hold the other ("Agassiz" /
+        # "Agassiz (Blended)", "Salvation Army Temple" / "Salvation Army - Temple / …").
+        score = max(score, round(fuzz.token_set_ratio(fa.tkey, fb.tkey), 1))
     if shared_phone and score >= with_evidence:
         rule, evidence = "name_phone", f"same phone {shared_phone[0]}"
     elif same_address and score >= with_evidence:
@@ -305,7 +309,29 @@ def _fuzzy(
         fa.generic or fb.generic or fa.tkey in generic_keys or fb.tkey in generic_keys
     ):
         return Refusal(a, b, rule, f"{reason}, but the name is generic: city alone is not enough")
+    if rule == "name_city":
+        own_a, own_b = _own_words(fa.tkey, fb.tkey), _own_words(fb.tkey, fa.tkey)
+        # "stroi master" / "stroimaster", "i b m" / "ibm": the same words, spaced otherwise
+        if own_a and own_b and fuzz.ratio("".join(own_a), "".join(own_b)) < 80:
+            return Refusal(
+                a,
+                b,
+                rule,
+                f"{reason}, but each name has words of its own "
+                f"({' '.join(own_a)} / {' '.join(own_b)})",
+            )
     return Match(a, b, rule, score, reason)
+
+
+def _own_words(key: str, other: str) -> list[str]:
+    """Words of ``key`` with no counterpart in ``other`` (none equal or 80 % alike): the
+    part that tells "Family Services North" from "Family Services Midway"."""
+    theirs = other.split()
+    return [
+        w
+        for w in key.split()
+        if w not in theirs and not any(fuzz.ratio(w, t) >= 80 for t in theirs)
+    ]
 
 
 def compare_companies(
