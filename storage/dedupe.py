@@ -221,12 +221,11 @@ def _planned(
                 )
             )
         out.append((keep, drops))
-    for r in plan.refused:
-        report.refused[f"{entity_type}:{r.rule}"] = (
-            report.refused.get(f"{entity_type}:{r.rule}", 0) + 1
-        )
-        if len(report.refused_examples) < 50:
-            report.refused_examples.append(f"{entity_type} #{r.a} / #{r.b} ({r.rule}): {r.reason}")
+    for rule, n in plan.refused_counts.items():
+        key = f"{entity_type}:{rule}"
+        report.refused[key] = report.refused.get(key, 0) + n
+    for r in plan.refused[: max(0, 50 - len(report.refused_examples))]:
+        report.refused_examples.append(f"{entity_type} #{r.a} / #{r.b} ({r.rule}): {r.reason}")
     report.pairs_compared += plan.compared
     report.skipped_blocks += plan.skipped_blocks
     return out

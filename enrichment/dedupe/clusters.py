@@ -11,6 +11,8 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 Id = Hashable
+#: Refusals kept in a plan with their reasons (all are counted): enough to read, bounded in size.
+MAX_REFUSALS_KEPT = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +42,17 @@ class DedupePlan:
 
     clusters: list[list[Id]] = field(default_factory=list)
     matches: list[Match] = field(default_factory=list)
+    #: Refused pairs: the first ``MAX_REFUSALS_KEPT`` of them, and a count per rule of all.
     refused: list[Refusal] = field(default_factory=list)
+    refused_counts: dict[str, int] = field(default_factory=dict)
     #: How many pairs were scored, and blocks too big to compare pair by pair (skipped).
     compared: int = 0
     skipped_blocks: list[str] = field(default_factory=list)
+
+    def refuse(self, r: Refusal) -> None:
+        self.refused_counts[r.rule] = self.refused_counts.get(r.rule, 0) + 1
+        if len(self.refused) < MAX_REFUSALS_KEPT:
+            self.refused.append(r)
 
     def pairs(self) -> set[frozenset]:
         """Every pair of ids placed in one cluster (for precision / recall)."""
@@ -103,7 +112,7 @@ def cluster(
             continue
         clash = uf.clash(m.a, m.b)
         if clash:
-            plan.refused.append(Refusal(m.a, m.b, m.rule, f"{m.reason}, but {clash}"))
+            plan.refuse(Refusal(m.a, m.b, m.rule, f"{m.reason}, but {clash}"))
             continue
         uf.union(m.a, m.b)
         plan.matches.append(m)

@@ -57,6 +57,10 @@ MAX_SHARED_ADDRESS = 50
 GENERIC_KEY_CITIES = 5
 
 STRONG_KEYS = ("domain", "inn", "ogrn", "vat")
+_FUZZY_RULES = frozenset({"name_phone", "name_address", "name_city"})
+#: More records than this with one name in one city: the name is common there, and it is
+#: left out of the name blocks (phone, address and keys still apply).
+MAX_SAME_NAME = 20
 _KEY_LABEL = {"domain": "domain", "inn": "INN", "ogrn": "OGRN", "vat": "VAT"}
 #: Order in which matches join clusters: exact keys, then fuzzy names by the strength of the
 #: second fact (a phone or address in common says more than the city), then by score.
@@ -364,14 +368,42 @@ def _blocks(
     return kept, skipped
 
 
-def _name_blocks(feats: Sequence[_Features]) -> tuple[list[list[int]], list[str]]:
-    """Records of one city whose keys start (or end) alike; big blocks split further."""
+def _name_blocks(
+    feats: Sequence[_Features],
+) -> tuple[list[list[int]], list[str], list[tuple[int, int]]]:
+    """Records of one city whose keys start (or end) alike; big blocks split further.
+
+    Many records with one name in one city (more than ``MAX_SAME_NAME``) are not compared pair
+    by pair: when their strong keys agree they are linked to the first of them (a star, which
+    alone stands in the blocks); when the keys disagree the name is common there and names
+    alone decide nothing (reported as skipped).  Returns blocks, skipped, star pairs.
+    """
     out: list[list[int]] = []
     skipped: list[str] = []
+    stars: list[tuple[int, int]] = []
+    same: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, f in enumerate(feats):
+        if f.city and f.compact:
+            same[(f.city, f.compact)].append(i)
+    left_out: set[int] = set()
+    for (city, name), members in same.items():
+        if len(members) <= MAX_SAME_NAME:
+            continue
+        values: dict[str, set[str]] = defaultdict(set)
+        for i in members:
+            for key, value in feats[i].strong.items():
+                values[key].add(value)
+        if any(len(v) > 1 for v in values.values()):
+            skipped.append(f"{city} / {name} ({len(members)} records, different keys)")
+            left_out.update(members)
+        else:
+            stars += [(members[0], i) for i in members[1:]]
+            left_out.update(members[1:])
+    del same
     for part in ("head", "tail"):
         groups: dict[tuple[str, str], list[int]] = defaultdict(list)
         for i, f in enumerate(feats):
-            if f.city and f.compact:
+            if f.city and f.compact and i not in left_out:
                 piece = f.compact[:4] if part == "head" else f.compact[-4:]
                 groups[(f.city, piece)].append(i)
         for (city, _piece), members in groups.items():
@@ -389,7 +421,7 @@ def _name_blocks(feats: Sequence[_Features]) -> tuple[list[list[int]], list[str]
                     skipped.append(f"{city} / {sub} ({len(subm)} records)")
                 elif len(subm) > 1:
                     out.append(subm)
-    return out, skipped
+    return out, skipped, stars
 
 
 def _similar_in_block(
@@ -488,8 +520,9 @@ def find_company_duplicates(
     for members in blocks:
         add_block(members)
     # Names: one city, alike starts or ends, then rapidfuzz within the block.
-    blocks, skipped = _name_blocks(feats)
+    blocks, skipped, stars = _name_blocks(feats)
     plan.skipped_blocks += [f"name block {s}" for s in skipped]
+    candidates.update(stars)
     cutoff = min(threshold, MEDIUM_THRESHOLD)
     total = len(blocks)
     for n, members in enumerate(blocks, 1):
@@ -500,16 +533,56 @@ def find_company_duplicates(
     plan.compared = len(candidates)
 
     matches: list[Match] = []
-    for i, j in candidates:
+    for i, j in sorted(candidates):
         verdict = _exact(feats[i], feats[j]) or _fuzzy(feats[i], feats[j], threshold, generic_keys)
         if isinstance(verdict, Match):
             matches.append(verdict)
         elif isinstance(verdict, Refusal):
-            plan.refused.append(verdict)
+            plan.refuse(verdict)
+    matches = _drop_ambiguous(matches, {f.entry.id: f for f in feats}, plan)
     matches.sort(key=_match_order)
-    plan.refused.sort(key=lambda r: (str(r.a), str(r.b)))
     keys = {f.entry.id: f.strong for f in feats if f.strong}
     return cluster((f.entry.id for f in feats), keys, matches, plan)
+
+
+def _drop_ambiguous(
+    matches: list[Match], by_id: dict[Hashable, _Features], plan: DedupePlan
+) -> list[Match]:
+    """A record without strong keys that is alike (by name, on its strongest fuzzy rule) to
+    two records whose keys contradict each other could be either company: it is merged with
+    neither.  (Weaker matches to a second company are refused by the cluster's keys.)"""
+    partners: dict[Hashable, dict[int, list[Hashable]]] = defaultdict(lambda: defaultdict(list))
+    for m in matches:
+        if m.rule in _FUZZY_RULES:
+            partners[m.a][_RULE_RANK[m.rule]].append(m.b)
+            partners[m.b][_RULE_RANK[m.rule]].append(m.a)
+    ambiguous: dict[Hashable, str] = {}
+    for x, ranked in partners.items():
+        others = ranked[min(ranked)]
+        if by_id[x].strong or len(others) < 2:
+            continue
+        seen: dict[str, tuple[str, Hashable]] = {}
+        for o in others:
+            for key, value in by_id[o].strong.items():
+                first = seen.setdefault(key, (value, o))
+                if first[0] != value:
+                    label = _KEY_LABEL[key]
+                    ambiguous[x] = f"#{first[1]} ({label} {first[0]}) and #{o} ({label} {value})"
+                    break
+            if x in ambiguous:
+                break
+    if not ambiguous:
+        return matches
+    out = []
+    for m in matches:
+        x = m.a if m.a in ambiguous else m.b if m.b in ambiguous else None
+        if x is not None and m.rule in _FUZZY_RULES:
+            plan.refuse(
+                Refusal(m.a, m.b, m.rule, f"{m.reason}, but #{x} is as alike to {ambiguous[x]}")
+            )
+        else:
+            out.append(m)
+    return out
 
 
 def _match_order(m: Match) -> tuple:

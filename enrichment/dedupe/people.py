@@ -249,7 +249,7 @@ def find_person_duplicates(
         if isinstance(verdict, Match):
             matches.append(verdict)
         elif isinstance(verdict, Refusal):
-            plan.refused.append(verdict)
+            plan.refuse(verdict)
         if progress and n % 10_000 == 0:
             progress(n, len(pairs))
     rank = {"email": 0, "person_name": 1, "person_initials": 2, "person_fuzzy": 3}

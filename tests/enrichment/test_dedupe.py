@@ -303,3 +303,26 @@ def test_large_groups_are_blocked_and_still_found():
     assert len(names) == 300
     assert plan.clusters == [[names.index("Galina Eckertmi"), 999]]
     assert plan.compared < 300 * 299 // 2
+
+
+def test_a_keyless_record_alike_to_two_companies_joins_neither():
+    entries = [
+        C(1, "Ромашка", city="Казань", inn="7707083893"),
+        C(2, "Ромашка", city="Казань", inn="1655000005"),
+        C(3, "Romashka", city="Казань"),
+    ]
+    plan = find_company_duplicates(entries)
+    assert plan.clusters == []
+    assert any("#3 is as alike to #1 (INN 7707083893) and #2" in r.reason for r in plan.refused)
+
+
+def test_many_records_with_one_name_in_one_city():
+    same = [C(i, "Kraftwerk Anlagenbau", city="Essen") for i in range(25)]
+    plan = find_company_duplicates(same)
+    assert plan.clusters == [list(range(25))] and plan.compared == 24  # a star, not 300 pairs
+    # with two INNs among them the name decides nothing
+    keyed = [*same[:23], C(23, "Kraftwerk Anlagenbau", city="Essen", inn="7707083893")]
+    keyed.append(C(24, "Kraftwerk Anlagenbau", city="Essen", inn="1655000005"))
+    plan = find_company_duplicates(keyed)
+    assert plan.clusters == []
+    assert any("different keys" in s for s in plan.skipped_blocks)
