@@ -38,6 +38,10 @@ SMALL_GROUP = 60
 FIRST_NAME_ALIKE = 80.0
 #: A fuzzy match scores the whole "first last"; each part must still be this alike on its own.
 PART_ALIKE = 75.0
+#: … and the last names more: one letter in a short surname is another family
+#: ("Müller" / "Miller" 83 %, "Petrov" / "Petrow" 83 %), in a long one a typo ("Kuznetsov" /
+#: "Kuznetcov" 89 %).
+LAST_NAME_ALIKE = 85.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +185,7 @@ def _judge(
         return None
     best = 0.0
     for a1, a2, b1, b2 in _orders(fa, fb):
-        if min(_ratio(a1, b1), _ratio(a2, b2)) >= PART_ALIKE:
+        if _ratio(a1, b1) >= PART_ALIKE and _ratio(a2, b2) >= LAST_NAME_ALIKE:
             best = max(best, _ratio(f"{a1} {a2}", f"{b1} {b2}"))
     if best < threshold:
         return None
