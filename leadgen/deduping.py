@@ -51,8 +51,8 @@ def dedupe_cmd(
     is filled from the merged one, every observation is kept, and each merge is recorded in the
     ``merges`` table with its rule, score and reason (see docs/dedupe.md).
     """
+    from leadgen.dedupe_stage import dedupe
     from leadgen.progress import progress
-    from storage.dedupe import dedupe
 
     if companies and people:
         _fail("--companies and --people exclude each other; give neither for both", 2)

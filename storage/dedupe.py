@@ -2,7 +2,8 @@
 
 Reading: one streamed pass over companies (id, name, city, keys, phones, address) and one over
 the email addresses attached to them; then people with their addresses.  The matching itself
-is pure (:mod:`enrichment.dedupe`).
+is pure (:mod:`enrichment.dedupe`); ``leadgen.dedupe_stage`` joins the two (storage does not
+import enrichment).
 
 Applying: a cluster keeps its best record — a customer before a former customer before a
 prospect, then the oldest (first seen), then the lowest id — and folds the others into it with
@@ -17,28 +18,18 @@ behind, and running again finishes the rest (a second run over a clean database 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
 
-from enrichment.dedupe import (
-    DEFAULT_THRESHOLD,
-    CompanyEntry,
-    DedupePlan,
-    Match,
-    PersonEntry,
-    find_company_duplicates,
-    find_person_duplicates,
-)
 from storage.bulk import select_in
 from storage.clock import utcnow
 from storage.db import write_transaction
 from storage.merge import merge_companies, merge_people
 from storage.models import Company, Email, Merge, Person
-from storage.runs import finish_run, start_run
 
 _C = Company.__table__
 _P = Person.__table__
@@ -116,61 +107,44 @@ class DedupeReport:
 
 
 # -- loading ------------------------------------------------------------------------------
-def load_company_entries(conn: Connection) -> list[CompanyEntry]:
-    """Every company as a matcher entry, with the addresses of its emails (streamed)."""
+def load_companies(conn: Connection) -> list[dict[str, Any]]:
+    """Every company's matching fields, with the addresses of its emails (streamed)."""
     emails: dict[int, list[str]] = defaultdict(list)
     rows = conn.execution_options(yield_per=20_000).execute(
         select(_E.c.company_id, _E.c.address).where(_E.c.company_id.is_not(None))
     )
     for company_id, address in rows:
         emails[company_id].append(address)
-    cols = [_C.c[n] for n in ("id", "name", "city", "domain", "inn", "ogrn", "vat", "phones")]
+    names = ("id", "name", "city", "domain", "inn", "ogrn", "vat", "phones", "address")
     rows = conn.execution_options(yield_per=20_000).execute(
-        select(*cols, _C.c.address).order_by(_C.c.id)
+        select(*(_C.c[n] for n in names)).order_by(_C.c.id)
     )
     out = []
-    for cid, name, city, domain, inn, ogrn, vat, phones, address in rows:
-        out.append(
-            CompanyEntry(
-                id=cid,
-                name=name or "",
-                city=city or "",
-                domain=domain,
-                inn=inn,
-                ogrn=ogrn,
-                vat=vat,
-                phones=tuple(phones or ()),
-                emails=tuple(emails.pop(cid, ())),
-                address=address or "",
-            )
-        )
+    for row in rows:
+        record = dict(zip(names, row, strict=True))
+        record["emails"] = emails.pop(record["id"], [])
+        out.append(record)
     return out
 
 
-def load_person_entries(conn: Connection, company_of: dict[int, int]) -> list[PersonEntry]:
-    """Every person, grouped by company (``company_of`` maps a merged company to its keeper)."""
+def load_people(conn: Connection) -> list[dict[str, Any]]:
+    """Every person's matching fields, with the addresses of their emails (streamed)."""
     emails: dict[int, list[str]] = defaultdict(list)
     rows = conn.execution_options(yield_per=20_000).execute(
         select(_E.c.person_id, _E.c.address).where(_E.c.person_id.is_not(None))
     )
     for person_id, address in rows:
         emails[person_id].append(address)
-    cols = [
-        _P.c[n] for n in ("id", "company_id", "full_name", "first_name", "middle_name", "last_name")
-    ]
-    rows = conn.execution_options(yield_per=20_000).execute(select(*cols).order_by(_P.c.id))
-    return [
-        PersonEntry(
-            id=pid,
-            group=company_of.get(company_id, company_id),
-            full_name=full or "",
-            first_name=first,
-            middle_name=middle,
-            last_name=last,
-            emails=tuple(emails.pop(pid, ())),
-        )
-        for pid, company_id, full, first, middle, last in rows
-    ]
+    names = ("id", "company_id", "full_name", "first_name", "middle_name", "last_name")
+    rows = conn.execution_options(yield_per=20_000).execute(
+        select(*(_P.c[n] for n in names)).order_by(_P.c.id)
+    )
+    out = []
+    for row in rows:
+        record = dict(zip(names, row, strict=True))
+        record["emails"] = emails.pop(record["id"], [])
+        out.append(record)
+    return out
 
 
 # -- planning ------------------------------------------------------------------------------
@@ -183,31 +157,36 @@ def _keeper_order(row: dict[str, Any]) -> tuple:
     )
 
 
-def _why(plan: DedupePlan) -> dict[Hashable, Match]:
-    """For each record, the first match (strongest first) that joined it to its cluster."""
-    out: dict[Hashable, Match] = {}
-    for m in plan.matches:
-        out.setdefault(m.a, m)
-        out.setdefault(m.b, m)
-    return out
+@dataclass(frozen=True, slots=True)
+class Why:
+    """Why a record joins its cluster: the rule, its score and reason (from the matcher)."""
+
+    rule: str
+    score: float
+    reason: str
 
 
-def _planned(
-    conn: Connection, entity_type: str, plan: DedupePlan, report: DedupeReport
+def plan_merges(
+    conn: Connection,
+    entity_type: str,
+    clusters: Iterable[list[int]],
+    why: dict[int, Why],
+    report: DedupeReport,
 ) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """(keeper row, merged rows) per cluster; fills ``report.merges``."""
+    """Choose each cluster's keeper: (keeper row, merged rows) per cluster, and the planned
+    merges in ``report.merges`` (``why`` gives each record's reason, or its cluster's)."""
     table, name_col = (_C, "name") if entity_type == "company" else (_P, "full_name")
-    ids = [i for c in plan.clusters for i in c]
+    clusters = list(clusters)
+    ids = [i for c in clusters for i in c]
     rows = {r["id"]: r for r in select_in(conn, table, table.c.id, ids, list(table.columns))}
-    why = _why(plan)
     out = []
-    for members in plan.clusters:
+    for members in clusters:
         found = sorted((rows[i] for i in members if i in rows), key=_keeper_order)
         if len(found) < 2:
             continue
         keep, drops = found[0], found[1:]
         for d in drops:
-            m = why.get(d["id"]) or why[keep["id"]]
+            w = why.get(d["id"]) or why[keep["id"]]
             report.merges.append(
                 PlannedMerge(
                     entity_type,
@@ -215,19 +194,12 @@ def _planned(
                     d["id"],
                     keep[name_col],
                     d[name_col],
-                    m.rule,
-                    m.score,
-                    m.reason,
+                    w.rule,
+                    w.score,
+                    w.reason,
                 )
             )
         out.append((keep, drops))
-    for rule, n in plan.refused_counts.items():
-        key = f"{entity_type}:{rule}"
-        report.refused[key] = report.refused.get(key, 0) + n
-    for r in plan.refused[: max(0, 50 - len(report.refused_examples))]:
-        report.refused_examples.append(f"{entity_type} #{r.a} / #{r.b} ({r.rule}): {r.reason}")
-    report.pairs_compared += plan.compared
-    report.skipped_blocks += plan.skipped_blocks
     return out
 
 
@@ -240,7 +212,7 @@ def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- applying -------------------------------------------------------------------------------
-def _apply(
+def apply_merges(
     engine: Engine,
     entity_type: str,
     clusters: list[tuple[dict[str, Any], list[dict[str, Any]]]],
@@ -289,63 +261,3 @@ def _prefer_real_name(conn: Connection, keep: dict[str, Any], drop: dict[str, An
         .where(_C.c.id == keep["id"])
         .values(name=drop["name"], name_key=drop["name_key"], legal_form=drop["legal_form"])
     )
-
-
-def dedupe(
-    engine: Engine,
-    *,
-    dry_run: bool = False,
-    companies: bool = True,
-    people: bool = True,
-    threshold: float = DEFAULT_THRESHOLD,
-    progress: Progress | None = None,
-) -> DedupeReport:
-    """Find duplicate companies (then people within each company) and, unless ``dry_run``,
-    merge them; returns what was (or would be) merged and why."""
-    report = DedupeReport(dry_run=dry_run)
-    params = {"dry_run": dry_run, "companies": companies, "people": people, "threshold": threshold}
-    if not dry_run:
-        report.run_id = start_run(engine, "dedupe", params)
-    try:
-        company_of: dict[int, int] = {}
-        if companies:
-            with engine.connect() as conn:
-                entries = load_company_entries(conn)
-                report.companies_scanned = len(entries)
-                plan = find_company_duplicates(
-                    entries,
-                    threshold=threshold,
-                    progress=progress and (lambda d, t: progress("comparing companies", d, t)),
-                )
-                del entries
-                clusters = _planned(conn, "company", plan, report)
-            for keep, drops in clusters:
-                for d in drops:
-                    company_of[d["id"]] = keep["id"]
-            if not dry_run:
-                _apply(engine, "company", clusters, report.merges, report.run_id, progress)
-        if people:
-            with engine.connect() as conn:
-                entries_p = load_person_entries(conn, company_of)
-                report.people_scanned = len(entries_p)
-                plan = find_person_duplicates(entries_p)
-                del entries_p
-                clusters = _planned(conn, "person", plan, report)
-            if not dry_run:
-                _apply(engine, "person", clusters, report.merges, report.run_id, progress)
-    except BaseException as exc:
-        if report.run_id is not None:
-            status = "partial" if isinstance(exc, KeyboardInterrupt) else "failed"
-            finish_run(
-                engine,
-                report.run_id,
-                status=status,
-                counts=report.counts(),
-                problems=[],
-                error=f"{type(exc).__name__}: {exc}",
-            )
-        raise
-    if report.run_id is not None:
-        problems = [{"where": "dedupe", "reason": s} for s in report.skipped_blocks]
-        finish_run(engine, report.run_id, status="ok", counts=report.counts(), problems=problems)
-    return report

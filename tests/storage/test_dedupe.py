@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select, text, update
 
-from storage.dedupe import dedupe
+from leadgen.dedupe_stage import dedupe
 from storage.models import ChangeEvent, Company, Email, Merge, Observation, Person, Run
 from storage.records import CompanyRecord, EmailRecord, PersonRecord
 from storage.repository import upsert_batch
