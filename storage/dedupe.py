@@ -18,7 +18,7 @@ behind, and running again finishes the rest (a second run over a clean database 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -29,12 +29,13 @@ from storage.bulk import select_in
 from storage.clock import utcnow
 from storage.db import write_transaction
 from storage.merge import merge_companies, merge_people
-from storage.models import Company, Email, Merge, Person
+from storage.models import Company, Email, Merge, Person, Score
 
 _C = Company.__table__
 _P = Person.__table__
 _E = Email.__table__
 _M = Merge.__table__
+_S = Score.__table__
 _STATUS_RANK = {"current": 2, "former": 1}
 #: Clusters applied per transaction.
 CHUNK = 500
@@ -107,8 +108,9 @@ class DedupeReport:
 
 
 # -- loading ------------------------------------------------------------------------------
-def load_companies(conn: Connection) -> list[dict[str, Any]]:
-    """Every company's matching fields, with the addresses of its emails (streamed)."""
+def load_companies(conn: Connection) -> Iterator[dict[str, Any]]:
+    """Every company's matching fields, with the addresses of its emails (streamed: one
+    dict at a time, so the caller keeps only what it builds from them)."""
     emails: dict[int, list[str]] = defaultdict(list)
     rows = conn.execution_options(yield_per=20_000).execute(
         select(_E.c.company_id, _E.c.address).where(_E.c.company_id.is_not(None))
@@ -119,15 +121,13 @@ def load_companies(conn: Connection) -> list[dict[str, Any]]:
     rows = conn.execution_options(yield_per=20_000).execute(
         select(*(_C.c[n] for n in names)).order_by(_C.c.id)
     )
-    out = []
     for row in rows:
         record = dict(zip(names, row, strict=True))
-        record["emails"] = emails.pop(record["id"], [])
-        out.append(record)
-    return out
+        record["emails"] = emails.pop(record["id"], ())
+        yield record
 
 
-def load_people(conn: Connection) -> list[dict[str, Any]]:
+def load_people(conn: Connection) -> Iterator[dict[str, Any]]:
     """Every person's matching fields, with the addresses of their emails (streamed)."""
     emails: dict[int, list[str]] = defaultdict(list)
     rows = conn.execution_options(yield_per=20_000).execute(
@@ -139,12 +139,10 @@ def load_people(conn: Connection) -> list[dict[str, Any]]:
     rows = conn.execution_options(yield_per=20_000).execute(
         select(*(_P.c[n] for n in names)).order_by(_P.c.id)
     )
-    out = []
     for row in rows:
         record = dict(zip(names, row, strict=True))
-        record["emails"] = emails.pop(record["id"], [])
-        out.append(record)
-    return out
+        record["emails"] = emails.pop(record["id"], ())
+        yield record
 
 
 # -- planning ------------------------------------------------------------------------------
@@ -221,16 +219,33 @@ def apply_merges(
     progress: Progress | None,
 ) -> None:
     planned = {(m.kept_id, m.merged_id): m for m in merges if m.entity_type == entity_type}
-    fold = merge_companies if entity_type == "company" else merge_people
     total = sum(len(d) for _, d in clusters)
     done = 0
     for start in range(0, len(clusters), CHUNK):
+        chunk = clusters[start : start + CHUNK]
         with write_transaction(engine) as conn:
-            for keep, drops in clusters[start : start + CHUNK]:
+            scored: set[int] = set()
+            if entity_type == "company":
+                drop_ids = [d["id"] for _, drops in chunk for d in drops]
+                scored = {
+                    r["company_id"]
+                    for r in select_in(conn, _S, _S.c.company_id, drop_ids, [_S.c.company_id])
+                }
+            for keep, drops in chunk:
                 for d in drops:
                     m = planned[(keep["id"], d["id"])]
                     reason = f"{m.rule}: {m.reason}"
-                    fold(conn, keep["id"], d["id"], reason=reason, run_id=run_id)
+                    if entity_type == "company":
+                        merge_companies(
+                            conn,
+                            keep["id"],
+                            d["id"],
+                            reason=reason,
+                            run_id=run_id,
+                            scores=d["id"] in scored,
+                        )
+                    else:
+                        merge_people(conn, keep["id"], d["id"], reason=reason, run_id=run_id)
                     if entity_type == "company":
                         _prefer_real_name(conn, keep, d)
                     conn.execute(

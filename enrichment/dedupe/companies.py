@@ -27,9 +27,11 @@ order) and ratio on the key without spaces ("Строй-Мастер" / "Стр�
 from __future__ import annotations
 
 import re
+import sys
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
@@ -146,19 +148,18 @@ class CompanyEntry:
 @dataclass(slots=True)
 class _Features:
     entry: CompanyEntry
-    key: str
     tkey: str
     compact: str
     numbers: frozenset[str]
     branch: bool
     generic: bool
     city: str
-    strong: dict[str, str]
+    strong: Mapping[str, str]
     phones: frozenset[str]
     emails: frozenset[str]
-    #: email domain -> one address there (non-free providers only)
-    email_domains: dict[str, str] = field(default_factory=dict)
-    address: str = ""
+    #: email domain -> one address there (non-free providers only); None for none
+    email_domains: dict[str, str] | None
+    address: str
 
 
 def city_key(city: str | None) -> str:
@@ -189,7 +190,12 @@ def address_key(address: str | None) -> str:
     return f"{numbers[0]} {words[0]}"
 
 
+_NONE: frozenset[str] = frozenset()
+_NO_KEYS: Mapping[str, str] = MappingProxyType({})
+
+
 def _features(e: CompanyEntry) -> _Features:
+    # A million of these are alive at once: empty sets and maps are shared, cities interned.
     cname = normalize_company_name(e.name)
     tkey = cname.translit_key
     words = cname.key.split()
@@ -198,20 +204,21 @@ def _features(e: CompanyEntry) -> _Features:
         domain = address.rpartition("@")[2].lower()
         if domain and domain not in FREE_MAIL_DOMAINS:
             email_domains.setdefault(domain, address)
+    numbers = _NUMBER_RE.findall(tkey)
+    strong = {k: str(v).strip().lower() for k in STRONG_KEYS if (v := getattr(e, k))}
     return _Features(
         entry=e,
-        key=cname.key,
         tkey=tkey,
         compact=tkey.replace(" ", ""),
-        numbers=frozenset(_NUMBER_RE.findall(tkey)),
+        numbers=frozenset(numbers) if numbers else _NONE,
         branch=any(w in BRANCH_WORDS for w in words),
         generic=bool(words) and all(w in GENERIC_WORDS or w.isdigit() for w in words),
-        city=city_key(e.city),
-        strong={k: str(v).strip().lower() for k in STRONG_KEYS if (v := getattr(e, k))},
-        phones=frozenset(p for p in e.phones if p),
-        emails=frozenset(a.lower() for a in e.emails if a),
-        email_domains=email_domains,
-        address=address_key(e.address),
+        city=sys.intern(city_key(e.city)),
+        strong=strong or _NO_KEYS,
+        phones=frozenset(p for p in e.phones if p) if e.phones else _NONE,
+        emails=frozenset(a.lower() for a in e.emails if a) if e.emails else _NONE,
+        email_domains=email_domains or None,
+        address=address_key(e.address) if e.address else "",
     )
 
 
@@ -260,7 +267,7 @@ def _exact(fa: _Features, fb: _Features) -> Match | Refusal | None:
             return Match(a, b, key, 100.0, reason)
     for x, y in ((fa, fb), (fb, fa)):
         domain = x.strong.get("domain")
-        if domain and not y.strong.get("domain") and domain in y.email_domains:
+        if domain and not y.strong.get("domain") and y.email_domains and domain in y.email_domains:
             reason = f"domain {domain} is the domain of the email {y.email_domains[domain]}"
             clash = _conflict(fa, fb, but="domain")
             if clash:
@@ -463,15 +470,16 @@ def find_company_duplicates(
     domain_count: dict[str, int] = defaultdict(int)
     key_cities: dict[str, set[str]] = defaultdict(set)
     for f in feats:
-        for d in f.email_domains:
+        for d in f.email_domains or ():
             domain_count[d] += 1
         if f.tkey and f.city and len(key_cities[f.tkey]) < GENERIC_KEY_CITIES:
             key_cities[f.tkey].add(f.city)
     providers = {d for d, n in domain_count.items() if n > MAX_SHARED_EMAIL_DOMAIN}
     if providers:
         for f in feats:
-            for d in providers & f.email_domains.keys():
-                del f.email_domains[d]
+            if f.email_domains:
+                for d in providers & f.email_domains.keys():
+                    del f.email_domains[d]
     generic_keys = frozenset(k for k, c in key_cities.items() if len(c) >= GENERIC_KEY_CITIES)
     del key_cities
 
@@ -491,7 +499,7 @@ def find_company_duplicates(
         for address in f.emails:
             by_value[("email", address)].append(i)
     for i, f in enumerate(feats):
-        for d in f.email_domains:
+        for d in f.email_domains or ():
             owners = by_value.get(("domain", d))
             if owners:
                 add_block([*owners[:MAX_SHARED_EMAIL_DOMAIN], i])

@@ -8,12 +8,23 @@ from datetime import UTC, datetime
 from sqlalchemy import select, text, update
 
 from leadgen.dedupe_stage import dedupe
-from storage.models import ChangeEvent, Company, Email, Merge, Observation, Person, Run
+from storage.models import (
+    ChangeEvent,
+    Company,
+    Email,
+    Merge,
+    Observation,
+    Person,
+    Run,
+    Score,
+    Segment,
+)
 from storage.records import CompanyRecord, EmailRecord, PersonRecord
 from storage.repository import upsert_batch
 
-C, P, E, O, CH, M, R = (
-    m.__table__ for m in (Company, Person, Email, Observation, ChangeEvent, Merge, Run)
+C, P, E, O, CH, M, R, SC, SEG = (
+    m.__table__
+    for m in (Company, Person, Email, Observation, ChangeEvent, Merge, Run, Score, Segment)
 )
 
 
@@ -108,6 +119,28 @@ def test_dedupe_merges_duplicates_and_keeps_every_observation(engine):
         ids["ТД «Стройматериалы-Плюс»"]: ids["Стройматериалы Плюс"],
         ids["Berezka GmbH"]: ids["Берёзка"],
     }
+    with engine.begin() as conn:  # a score and an event of a record that will be merged
+        conn.execute(SEG.insert().values(id=1, name="b2b", definition={}))
+        conn.execute(
+            SC.insert().values(
+                segment_id=1, company_id=ids["Romashka LLC"], tier="A", explanation={}
+            )
+        )
+        conn.execute(
+            CH.insert().values(
+                entity_type="company",
+                entity_id=ids["Romashka LLC"],
+                company_id=ids["Romashka LLC"],
+                kind="changed",
+                field="industry",
+                new_value="Торговля",
+            )
+        )
+        conn.execute(
+            CH.insert().values(
+                entity_type="person", entity_id=2, company_id=ids["Romashka LLC"], kind="changed"
+            )
+        )
     before = sightings(engine, keeper)
     obs_before = len(rows(engine, O))
 
@@ -172,6 +205,10 @@ def test_dedupe_merges_duplicates_and_keeps_every_observation(engine):
         ("company", rom["id"]),
         ("person", 1),
     }
+    changed = [(e["entity_type"], e["entity_id"], e["company_id"]) for e in rows(engine, CH)
+               if e["kind"] == "changed"]  # fmt: skip
+    assert changed == [("company", rom["id"], rom["id"]), ("person", 1, rom["id"])]
+    assert [(r["company_id"], r["tier"]) for r in rows(engine, SC)] == [(rom["id"], "A")]
     run = next(r for r in rows(engine, R) if r["kind"] == "dedupe")
     assert run["status"] == "ok"
     assert run["counts"]["companies_merged"] == 3 and run["counts"]["people_merged"] == 1
