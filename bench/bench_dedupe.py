@@ -68,7 +68,8 @@ def plant(db: Path, originals: int, n_dups: int) -> dict[str, int]:
     now = utcnow()
     kinds = {"translit": 0, "typo": 0, "email": 0}
     with engine.begin() as conn:
-        picked = rng.sample(range(1, originals + 1), n_dups)
+        # a few more than needed: originals with neither phone nor domain are passed over
+        picked = rng.sample(range(1, originals + 1), min(originals, n_dups + n_dups // 10))
         cols = [_C.c[n] for n in ("id", "name", "city", "country", "phones", "domain")]
         by_id = {}
         for start in range(0, len(picked), 20_000):
@@ -88,6 +89,8 @@ def plant(db: Path, originals: int, n_dups: int) -> dict[str, int]:
         next_pid = conn.execute(select(func.max(_P.c.id))).scalar_one() + 1
         companies, emails, people, planted = [], [], [], []
         for oid in picked:
+            if len(planted) == n_dups:
+                break
             o = by_id[oid]
             cname = normalize_company_name(o.name)
             core = cname.display

@@ -194,6 +194,12 @@ _NONE: frozenset[str] = frozenset()
 _NO_KEYS: Mapping[str, str] = MappingProxyType({})
 
 
+def _folded(value: object) -> str:
+    text = value if isinstance(value, str) else str(value)
+    folded = text.strip().lower()
+    return text if folded == text else folded  # the same object when nothing changes
+
+
 def _features(e: CompanyEntry) -> _Features:
     # A million of these are alive at once: empty sets and maps are shared, cities interned.
     cname = normalize_company_name(e.name)
@@ -205,7 +211,7 @@ def _features(e: CompanyEntry) -> _Features:
         if domain and domain not in FREE_MAIL_DOMAINS:
             email_domains.setdefault(domain, address)
     numbers = _NUMBER_RE.findall(tkey)
-    strong = {k: str(v).strip().lower() for k in STRONG_KEYS if (v := getattr(e, k))}
+    strong = {k: _folded(v) for k in STRONG_KEYS if (v := getattr(e, k))}
     return _Features(
         entry=e,
         tkey=tkey,
