@@ -57,7 +57,7 @@ def dedupe_cmd(
     if companies and people:
         _fail("--companies and --people exclude each other; give neither for both", 2)
     engine = _engine()
-    with progress(err, "dedupe", "") as update:
+    with progress(err, "dedupe", "steps") as update:
         report = dedupe(
             engine,
             dry_run=dry_run,
