@@ -515,7 +515,7 @@ def db_current() -> None:
 
 
 # Commands that live in their own modules register themselves on ``app``.
-from leadgen import crawling, enriching, guessing, verifying  # noqa: E402,F401
+from leadgen import crawling, deduping, enriching, guessing, verifying  # noqa: E402,F401
 
 
 def main() -> None:

@@ -107,21 +107,28 @@ def merge_companies(
     reason: str,
     run_id: int | None = None,
     fold_fields: bool = True,
+    scores: bool = True,
 ) -> None:
-    """Fold company ``drop`` into ``keep`` (same transaction as the caller)."""
+    """Fold company ``drop`` into ``keep`` (same transaction as the caller).
+
+    ``scores=False``: the caller knows ``drop`` has no scores (``scores`` has no index on
+    company_id alone, so looking costs a scan: a batch of merges looks once for all)."""
     if keep == drop:
         return
     keep_row = dict(conn.execute(select(_C).where(_C.c.id == keep)).one()._mapping)
     drop_row = dict(conn.execute(select(_C).where(_C.c.id == drop)).one()._mapping)
     conn.execute(update(_P).where(_P.c.company_id == drop).values(company_id=keep))
     conn.execute(update(_E).where(_E.c.company_id == drop).values(company_id=keep))
-    taken = select(_S.c.segment_id).where(_S.c.company_id == keep)
-    conn.execute(delete(_S).where(_S.c.company_id == drop, _S.c.segment_id.in_(taken)))
-    conn.execute(update(_S).where(_S.c.company_id == drop).values(company_id=keep))
+    if scores:
+        taken = select(_S.c.segment_id).where(_S.c.company_id == keep)
+        conn.execute(delete(_S).where(_S.c.company_id == drop, _S.c.segment_id.in_(taken)))
+        conn.execute(update(_S).where(_S.c.company_id == drop).values(company_id=keep))
     conn.execute(update(_CH).where(_CH.c.company_id == drop).values(company_id=keep))
+    # A company's own events carry its id as company_id too, so they are found through the
+    # company_id index (now pointing at ``keep``), not by scanning every event.
     conn.execute(
         update(_CH)
-        .where(_CH.c.entity_type == "company", _CH.c.entity_id == drop)
+        .where(_CH.c.company_id == keep, _CH.c.entity_type == "company", _CH.c.entity_id == drop)
         .values(entity_id=keep)
     )
     _move_observations(conn, "company", keep, drop)
@@ -154,9 +161,15 @@ def merge_people(
     keep_row = dict(conn.execute(select(_P).where(_P.c.id == keep)).one()._mapping)
     drop_row = dict(conn.execute(select(_P).where(_P.c.id == drop)).one()._mapping)
     conn.execute(update(_E).where(_E.c.person_id == drop).values(person_id=keep))
+    # A person's events carry the person's company (moved along with it by merge_companies):
+    # found through the company_id index.
     conn.execute(
         update(_CH)
-        .where(_CH.c.entity_type == "person", _CH.c.entity_id == drop)
+        .where(
+            _CH.c.company_id.in_({keep_row["company_id"], drop_row["company_id"]}),
+            _CH.c.entity_type == "person",
+            _CH.c.entity_id == drop,
+        )
         .values(entity_id=keep)
     )
     _move_observations(conn, "person", keep, drop)
