@@ -253,6 +253,8 @@ class Score(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("segment_id", "company_id", name="uq_scores_account"),
         Index("ix_scores_segment_tier", "segment_id", "tier"),
+        # A merge or an erase deletes companies: their scores are found by company.
+        Index("ix_scores_company", "company_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -287,6 +289,7 @@ class Suppression(SQLModel, table=True):
 
 class ChangeEvent(SQLModel, table=True):
     __tablename__ = "change_events"
+    __table_args__ = (Index("ix_change_events_entity", "entity_type", "entity_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     entity_type: str

@@ -1,4 +1,4 @@
-"""mail domains cache, merges, email evidence
+"""mail domains cache, merges, email evidence, indexes for merges
 
 Revision ID: 0002
 Revises: 0001
@@ -49,9 +49,17 @@ def upgrade() -> None:
         batch_op.create_index('ix_merges_entity_kept', ['entity_type', 'kept_id'], unique=False)
     with op.batch_alter_table('emails', schema=None) as batch_op:
         batch_op.add_column(sa.Column('evidence', sa.String(), nullable=True))
+    with op.batch_alter_table('scores', schema=None) as batch_op:
+        batch_op.create_index('ix_scores_company', ['company_id'], unique=False)
+    with op.batch_alter_table('change_events', schema=None) as batch_op:
+        batch_op.create_index('ix_change_events_entity', ['entity_type', 'entity_id'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('change_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_change_events_entity')
+    with op.batch_alter_table('scores', schema=None) as batch_op:
+        batch_op.drop_index('ix_scores_company')
     with op.batch_alter_table('emails', schema=None) as batch_op:
         batch_op.drop_column('evidence')
     with op.batch_alter_table('merges', schema=None) as batch_op:
