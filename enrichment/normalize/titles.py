@@ -10,10 +10,10 @@ the tables; keep every rule a one-line pattern with a name so ``reason`` can cit
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-__all__ = ["TitleInfo", "classify_title"]
+__all__ = ["DecisionRules", "TitleInfo", "classify_title"]
 
 MAX_INPUT = 300
 
@@ -40,6 +40,64 @@ class TitleInfo:
     reason: str
 
 
+_RANK = {level: i for i, level in enumerate(SENIORITIES)}  # lower is more senior
+
+
+@dataclass(frozen=True)
+class DecisionRules:
+    """A segment's own decision makers, added to the default rule (never removing any).
+
+    - ``extra_titles``: titles that decide in this segment, in any of the three languages
+      ("прораб", "Bauleiter", "Purchasing Manager"). Each is normalized like a title
+      (case, ё, abbreviations such as "нач." or "Ltg.") and matches a title that contains it
+      starting at a word boundary, so "прораб" also matches "Старший прораб" and
+      "прораба" (Russian endings) but not "Непрораб".
+    - ``departments``: departments (from ``DEPARTMENTS``) whose people decide in this segment
+      from ``min_seniority`` up (default "manager": a "Менеджер по закупкам" decides for a
+      segment that sells to procurement; a "Специалист по закупкам" still influences).
+
+    ``DecisionRules(extra_titles=["прораб"], departments=["procurement"])``; unknown
+    department names raise ``ValueError`` when the rules are built, not at match time.
+    """
+
+    extra_titles: tuple[str, ...] = ()
+    departments: tuple[str, ...] = ()
+    min_seniority: str = "manager"
+    _title_re: re.Pattern[str] | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        titles = tuple(t for t in (self.extra_titles or ()) if isinstance(t, str) and t.strip())
+        departments = tuple(self.departments or ())
+        unknown = [d for d in departments if d not in DEPARTMENTS]
+        if unknown:
+            raise ValueError(f"unknown department(s) {unknown}; known: {', '.join(DEPARTMENTS)}")
+        if self.min_seniority not in _RANK or self.min_seniority == "unknown":
+            raise ValueError(f"min_seniority must be one of {', '.join(SENIORITIES[:-1])}")
+        object.__setattr__(self, "extra_titles", titles)
+        object.__setattr__(self, "departments", departments)
+        if titles:
+            words = sorted({_normalize(t) for t in titles} - {""}, key=len, reverse=True)
+            pattern = r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + ")"
+            object.__setattr__(self, "_title_re", re.compile(pattern) if words else None)
+
+    def __bool__(self) -> bool:
+        return bool(self.extra_titles or self.departments)
+
+    def match(self, normalized_title: str, info: TitleInfo) -> str | None:
+        """Why the segment makes this title a decision maker, or None."""
+        if self._title_re is not None:
+            m = self._title_re.search(normalized_title)
+            if m:
+                return f"segment title '{m.group(0)}'"
+        if (
+            info.department in self.departments
+            and info.seniority != "unknown"
+            and _RANK[info.seniority] <= _RANK[self.min_seniority]
+        ):
+            return f"segment department {info.department} from {self.min_seniority}"
+        return None
+
+
 # Abbreviations expanded before matching: Russian staff lists, English and German cards.
 _ABBREVIATIONS = (
     (r"\bген\.\s*", "генеральный "), (r"\bзам\.\s*", "заместитель "),
@@ -51,9 +109,11 @@ _ABBREVIATIONS = (
     (r"\bdir\.?(?=\s|$)", "director"), (r"\basst\.?(?=\s)", "assistant"),
     (r"\bgf\b", "geschäftsführer"), (r"\bstv\.?\s*", "stellvertretender "),
     (r"\bltg\.?\s*", "leitung "), (r"\bkfm\.?\s*", "kaufmännischer "),
+    (r"\bгип\b", "главный инженер проекта"), (r"\bгап\b", "главный архитектор проекта"),
+    (r"\bи\.\s?о\.\s*", "исполняющий обязанности "),
 )  # fmt: skip
 _ABBREV_RES = tuple((re.compile(p), r) for p, r in _ABBREVIATIONS)
-_ABBREV_HINT_RE = re.compile(r"\.|\b(?:sr|mgr|dir|gf|stv|ltg|kfm|asst)\b")  # any to expand?
+_ABBREV_HINT_RE = re.compile(r"\.|\b(?:sr|mgr|dir|gf|stv|ltg|kfm|asst|гип|гап)\b")  # any to expand?
 
 _DEPUTY_RE = re.compile(
     r"заместител|\bзам\b|\bdeputy\b|stellvertret|\bstellv\b|"
@@ -65,56 +125,94 @@ _PARTNER_EXCLUDE_RE = re.compile(
 )
 
 # (rule name, seniority, pattern): first match wins, so specific phrases come first.
+# Words that are also common surnames (Baker, Cook, Fischer, Müller, Schneider, Mason, Taylor …)
+# are kept out on purpose: the crawl asks "is this a title?" (seniority != "unknown") to tell
+# a job line from a person's name.
 _SENIORITY_RULES = (
-    ("intern", "intern", r"\b(intern|internship|trainee|praktikant\w*|werkstudent\w*|azubi|"
-     r"auszubildende\w*|стажер\w*|практикант\w*)\b"),
-    ("assistant", "entry", r"помощник|секретар|ассистент|assistent|sekretär|referent(in)?\b|"
-     r"executive assistant|personal assistant|administrative assistant|office assistant|"
-     r"\bassistant to\b|^assistant$"),
+    ("intern", "intern", r"\b(intern|internship|trainee|apprentice|praktikant\w*|werkstudent\w*|"
+     r"azubi|auszubildende\w*|стажер\w*|практикант\w*|ученик)\b"),
+    ("assistant", "entry", r"помощник|секретар|ассистент|assistent|assistenz|sekretär|"
+     r"referent(in)?\b|executive assistant|personal assistant|administrative assistant|"
+     r"office assistant|\bassistant to\b|'s assistant\b|\bassistant$"),
+    ("owner role", "manager", r"\b(product|process|service|data|risk|control|system|"
+     r"application|content) owner\b"),
     ("owner", "owner", r"\b(owner(?!ship)|co-owner|proprietor|inhaber\w*|mitinhaber\w*|владел\w*|"
-     r"совладел\w*|собственник\w*|geschäftsführende[rn]? gesellschafter\w*)"),
+     r"совладел\w*|собственник\w*|geschäftsführende[rn]? gesellschafter\w*|"
+     r"индивидуальн\w* предпринимател\w*|^ип$|restaurat?eur|restauranteur|innkeeper|landlord)"),
     ("founder", "founder", r"\b(founder|co-founder|cofounder|gründer\w*|mitgründer\w*|"
      r"основател\w*|сооснователь\w*|соучредител\w*|учредител\w*)"),
     ("vice president", "vp", r"\b(svp|evp|avp|vp|vice[- ]president|вице-президент\w*|"
      r"vizepräsident\w*)\b"),
     ("c-level acronym", "c_suite", r"\b(ceo|cfo|cto|coo|cmo|cio|cdo|cro|cso|cco|clo|cpo|chro|"
-     r"cxo|cao|caio|cno)\b"),
+     r"cxo|cao|caio|cno|ciso)\b"),
     ("chief officer", "c_suite", r"\bchief\b.*\bofficer\b|\bchief executive\b"),
     ("managing director", "c_suite", r"managing director|генеральн\w* директор|гендиректор|"
      r"генеральн\w* управляющ|управляющ\w* директор|geschäftsführ\w*|geschäftsleitung|"
-     r"\bvorstand\w*|vorstandsvorsitz\w*|mitglied des vorstand"),
-    ("president or chair", "c_suite", r"\b(president|präsident\w*|президент\w*|chairman|"
+     r"\bvorstand\w*|vorstandsvorsitz\w*|mitglied des vorstand|generaldirektor\w*"),
+    ("president or chair", "c_suite", r"\b(president\b|präsident\w*|президент\w*|chairman|"
      r"chairwoman|chairperson|chair of the board|председател\w*|aufsichtsrat\w*|"
-     r"член правления|член совета директоров|board member)"),
+     r"член правления|член совета директоров|board member|member of the board|"
+     r"board of directors|non-executive director|ректор\w*|rektor\w*|rector|chancellor|"
+     r"publisher$)"),
+    ("general manager", "director", r"\b(general manager|gm|country manager|"
+     r"generalbevollmächtigt\w*)\b"),
     ("prokurist", "director", r"\bprokurist\w*"),
-    ("partner", "partner", r"\b(partner|partnerin|партнер|teilhaber\w*|gesellschafter\w*)\b"),
-    ("chief accountant", "head", r"главн\w* бухгалтер|главбух|chief accountant"),
-    ("chief engineer", "head", r"главн\w* инженер|chief engineer"),
-    ("site manager", "head", r"начальник\w* участка|site manager|bauleiter\w*"),
+    ("partner", "partner", r"^(managing |senior |equity |founding |general |salaried |junior |"
+     r"name |tax |audit |advisory |deal |consulting )?(partner|partnerin)\b|"
+     r"\bmanaging partner\b|^партнер|управляющ\w* партнер|teilhaber\w*|"
+     r"(?<!geschäftsführender )gesellschafter\w*"),
+    ("chief accountant", "head", r"главн\w* бухгалтер|главбух|chief accountant|"
+     r"financial controller|corporate controller|comptroller|treasurer\b|"
+     r"leiter\w* (rechnungswesen|buchhaltung)"),
+    ("chief engineer", "head", r"главн\w* инженер|chief engineer|главн\w* архитектор"),
+    ("site manager", "head", r"начальник\w* участка|(?<!web )site manager|bauleiter\w*|"
+     r"superintendent|начальник\w* строительств"),
+    ("plant or branch manager", "head", r"\b(plant|branch|factory|mill) manager\b|"
+     r"\b(werkleiter\w*|betriebsleiter\w*|niederlassungsleiter\w*|filialleiter\w*)"),
+    ("chief estimator", "head", r"\b(chief|head) estimator\b|главн\w* сметчик|"
+     r"leiter\w* kalkulation"),
     ("team or project lead", "manager", r"руководител\w* (проект\w*|групп\w*|направлени\w*)|"
      r"\b(team ?lead\w*|teamleiter\w*|projektleiter\w*|gruppenleiter\w*|project manager|"
      r"projektmanager\w*)"),
-    ("foreman", "manager", r"прораб\w*|\bмастер\w*|\bforeman\b|\bpolier\b|vorarbeiter\w*|"
-     r"бригадир\w*"),
+    ("foreman", "manager", r"прораб\w*|производител\w* работ|\bмастер\w*|\bforeman\b|"
+     r"\bpolier\b|vorarbeiter\w*|бригадир\w*|\bcrew (chief|leader)\b|"
+     r"\b(meister|werkmeister|industriemeister|schichtmeister|baumeister)\b"),
     ("estimator", "entry", r"сметчик\w*|\bestimator\b|kalkulator\w*"),
     ("director", "director", r"\b(directors?\b|директор\w*|direktor\w*|directeur|директриса)"),
     ("chief specialist", "senior", r"главн\w* специалист"),
-    ("head", "head", r"\b(head|руководител\w*|начальник\w*|заведующ\w*|leiter\w*|leiterin|"
-     r"leitung|bereichsleiter\w*|abteilungsleiter\w*|управляющ\w*|главн\w*|chief)\b|"
-     r"\w+leiter(in)?\b"),
+    ("head", "head", r"\bhead of\b|\b(department|division|section|unit|group|team) head\b|"
+     r"^head( (sales|marketing|finance|it|hr|procurement|purchasing|operations|engineering|"
+     r"legal|production|customer|business|product|growth|people|technology|tech|digital|"
+     r"data|design|research|r&d|strategy|logistics|supply|compliance|communications|"
+     r"accounting|development|partnerships|talent|security|quality|sourcing)\b|$)|"
+     r"\b(руководител\w*|начальник\w*|заведующ\w*|leiter\w*|leiterin|"
+     r"leitung|bereichsleiter\w*|abteilungsleiter\w*|управляющ\w*|главн\w*|chief|dean)\b|"
+     r"\w+leiter(in)?\b|principal$"),
     ("manager", "manager", r"\b(manager\w*|managerin|менеджер\w*|supervisor|"
-     r"координатор\w*|coordinator|koordinator\w*)"),
-    ("senior", "senior", r"\b(senior|старш\w*|ведущ\w*|principal|lead|expert|experte|expertin|"
-     r"эксперт\w*)\b"),
+     r"координатор\w*|coordinator|koordinator\w*|leader|лидер)"),
+    ("senior", "senior", r"\b(senior|старш\w*|ведущ\w*|principal|lead|head|expert|experte|"
+     r"expertin|эксперт\w*)\b"),
     ("individual contributor", "entry", r"специалист|specialist|spezialist|инженер|engineer|"
      r"ingenieur|mitarbeiter|sachbearbeiter|бухгалтер|accountant|buchhalter|экономист|юрист|"
-     r"lawyer|аналитик|analyst|консультант|consultant|berater|developer|entwickler|"
+     r"юрисконсульт|lawyer|attorney|counsel\b|justiziar|rechtsanwält\w*|rechtsanwalt|jurist|"
+     r"аналитик|analyst|консультант|consultant|berater|developer|entwickler|"
      r"разработчик|программист|designer|дизайнер|оператор|operator|representative|\bagent\b|"
      r"агент|associate|techniker|technician|техник|monteur|кладовщик|водитель|driver|рабочий|"
      r"worker|кассир|продавец|verkäufer|администратор|administrator|логист|logistiker|"
-     r"закупщик|buyer|einkäufer|recruiter|рекрутер|маркетолог|marketer|механик|слесарь|"
-     r"электрик|сварщик|архитектор|architect|конструктор|технолог|sales ?rep|\bclerk\b|"
-     r"\bofficer\b|\binspector\b|\badvis[oe]r\b|\bcouncil ?member\b|\bcommissioner\b"),
+     r"закупщик|снабженец|buyer|einkäufer|recruiter|рекрутер|маркетолог|marketer|механик|"
+     r"слесарь|электрик|сварщик|архитектор|architect|конструктор|технолог|sales ?rep|\bclerk\b|"
+     r"\bofficer\b|\binspector\b|\badvis[oe]r\b|\bcouncil ?member\b|\bcommissioner\b|"
+     r"\b(sdr|bdr|account executive|sales executive|controller|disponent\w*|"
+     r"wirtschaftsprüfer\w*|steuerberater\w*|dipl-ing|dipl ing|nurse|electrician|mechanic|"
+     r"machinist|welder|plumber|teacher|instructor|lecturer|tutor|therapist|pharmacist|"
+     r"physician|scientist|researcher|dispatcher|scheduler|planner|auditor|examiner|"
+     r"investigator|installer|repairer|assembler|fabricator|attendant|aide|helper|laborer|"
+     r"labourer|cashier|janitor|custodian|programmer|tester|editor|reporter|"
+     r"scrum master|сотрудник|работник|оператор|учитель|преподаватель|врач|медсестра|"
+     r"фельдшер|диспетчер|монтажник|электромонтажник|штукатур|маляр|плотник|каменщик|"
+     r"арматурщик|бетонщик|геодезист|лаборант|fachkraft|facharbeiter|elektriker|"
+     r"mechatroniker|schlosser|maurer|fahrer|lagerist|disponentin|kauffrau|kaufmann für|"
+     r"erzieher\w*|lehrer\w*|krankenpfleger\w*|pflegefachkraft)\b"),
 )  # fmt: skip
 
 _DEPARTMENT_RULES = (
@@ -124,7 +222,7 @@ _DEPARTMENT_RULES = (
      r"поддержк|клиентск\w* (сервис|служб)|call[- ]?cent|колл?-центр|kundenservice|"
      r"kundendienst|service desk|helpdesk|сервисн"),
     ("sales", r"sales|продаж|коммерческ|commercial|vertrieb|verkauf|account (manager|executive)|"
-     r"key account|business development|bizdev|\bbdm?\b|клиент|kundenberater|\bcso\b|\bcro\b|"
+     r"key account|business development|bizdev|\b(bdm?|sdr|bdr)\b|клиент|kundenberater|\bcso\b|\bcro\b|"
      r"revenue|сбыт|торгов|au(ss|ß)endienst|innendienst|дилер"),
     ("marketing", r"marketing|маркетинг|маркетолог|\bcmo\b|brand|бренд|\bpr\b|public relations|"
      r"\bsmm\b|\bseo\b|реклам|werbung|kommunikation|communications|content|контент|коммуникац"),
@@ -138,12 +236,12 @@ _DEPARTMENT_RULES = (
     ("it", r"\b(it|ит|cio|cto|cdo|edv)\b|информацион|information technology|chief technology|"
      r"software|developer|"
      r"разработчик|программист|devops|sysadmin|системн\w* администратор|informatik|\bdata\b|"
-     r"цифров|digital|\bweb|\bвеб"),
+     r"цифров|digital|\bweb|\bвеб|\btech\b|scrum"),
     ("engineering", r"engineer|инженер|конструктор|проектиров|ingenieur|technik|technical|"
      r"техническ|technisch|механик|энергетик|технолог|r&d|research|entwicklung|сметчик|estimat|kalkul|"
      r"архитектор|architect|\bпто\b"),
     ("production", r"production|производств|прораб|участк|мастер|цех|produktion|fertigung|"
-     r"\bwerk|plant|manufactur|строител|construction|\bbau|polier|foreman|site manager|"
+     r"\bwerk(?!student)|plant|manufactur|строител|construction|\bbau|polier|foreman|site manager|"
      r"vorarbeiter|монтаж|montage|бригадир"),
     ("operations", r"operations|\bcoo\b|операцион|logisti|логист|supply chain|склад|warehouse|"
      r"\blager|betrieb|administrat|администрат|office manager|офис-менеджер|хозяйств|facility|"
@@ -159,6 +257,7 @@ _SENIORITY_RES = tuple((name, level, re.compile(p)) for name, level, p in _SENIO
 _DEPARTMENT_RES = tuple((dept, re.compile(p)) for dept, p in _DEPARTMENT_RULES)
 _WS_RE = re.compile(r"\s+")
 _PUNCT_RE = re.compile(r"[,;:/|()\[\]{}\"«»„“”!?*+]+")
+_PAREN_RE = re.compile(r"\([^)]*\)?")
 _EXECUTIVE_LEVELS = frozenset({"owner", "founder", "c_suite", "partner"})
 # "Директор", "Заместитель директора", "Директор предприятия": in Russian firms the director
 # without a function is the head of the company.
@@ -177,11 +276,17 @@ def _normalize(text: str) -> str:
     return _WS_RE.sub(" ", t).strip()
 
 
-def classify_title(text: str | None) -> TitleInfo:
-    """Seniority, department and decision-maker flag of a job title; never raises."""
+def classify_title(text: str | None, rules: DecisionRules | None = None) -> TitleInfo:
+    """Seniority, department and decision-maker flag of a job title; never raises.
+
+    ``rules`` adds a segment's own decision makers to the default rule (see
+    :class:`DecisionRules`); without it the default rule alone decides.
+    """
     if not isinstance(text, str):
         return TitleInfo("", "", "unknown", "other", False, "empty")
-    return _classify(text[:MAX_INPUT])
+    if rules is None or not rules:
+        return _classify(text[:MAX_INPUT])
+    return _classify_with(text[:MAX_INPUT], rules)
 
 
 @lru_cache(maxsize=65_536)
@@ -190,11 +295,17 @@ def _classify(raw: str) -> TitleInfo:
     if not title:
         return TitleInfo(raw, "", "unknown", "other", False, "empty")
     t = _normalize(title)
+    # "Continuous Miner Operator (CMO)", "Director (Sales)": the level is read outside brackets
+    # (when anything is left there), the department from the whole title.
+    level_text = t
+    if "(" in title:
+        outside = _normalize(_PAREN_RE.sub(" ", title))
+        level_text = outside or t
     seniority, rule = "unknown", "no rule matched"
     for name, level, pattern in _SENIORITY_RES:
-        if level == "partner" and _PARTNER_EXCLUDE_RE.search(t):
+        if level == "partner" and _PARTNER_EXCLUDE_RE.search(level_text):
             continue
-        if pattern.search(t):
+        if pattern.search(level_text):
             seniority, rule = level, name
             break
     if _DEPUTY_RE.search(t) and seniority not in ("unknown", "entry", "intern", "vp"):
@@ -217,3 +328,15 @@ def _classify(raw: str) -> TitleInfo:
         f"{'decides' if deciding else 'does not decide'} ({seniority})"
     )
     return TitleInfo(raw, title, seniority, department, deciding, reason)
+
+
+@lru_cache(maxsize=16_384)
+def _classify_with(raw: str, rules: DecisionRules) -> TitleInfo:
+    info = _classify(raw)
+    if info.is_decision_maker or not info.title:
+        return info
+    why = rules.match(_normalize(info.title), info)
+    if why is None:
+        return info
+    head, _, _ = info.reason.rpartition("; ")
+    return replace(info, is_decision_maker=True, reason=f"{head}; decides ({why})")
