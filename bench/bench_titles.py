@@ -47,7 +47,9 @@ def load(onet: Path) -> dict[str, bool]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--onet", type=Path, default=Path(os.environ.get("LEADGEN_ONET_DIR", DEFAULT_ONET)))
+    ap.add_argument(
+        "--onet", type=Path, default=Path(os.environ.get("LEADGEN_ONET_DIR", DEFAULT_ONET))
+    )
     ap.add_argument("--misses", type=int, default=25, help="How many misses to print each way.")
     args = ap.parse_args()
     if not (args.onet / "Alternate Titles.txt").exists():

@@ -65,6 +65,7 @@ def _region(e164: str) -> str | None:
     except phonenumbers.NumberParseException:
         return None
 
+
 _POSSIBLE_REASONS = {
     ValidationResult.TOO_SHORT: "too short",
     ValidationResult.TOO_LONG: "too long",

@@ -222,7 +222,8 @@ _DEPARTMENT_RULES = (
      r"поддержк|клиентск\w* (сервис|служб)|call[- ]?cent|колл?-центр|kundenservice|"
      r"kundendienst|service desk|helpdesk|сервисн"),
     ("sales", r"sales|продаж|коммерческ|commercial|vertrieb|verkauf|account (manager|executive)|"
-     r"key account|business development|bizdev|\b(bdm?|sdr|bdr)\b|клиент|kundenberater|\bcso\b|\bcro\b|"
+     r"key account|business development|bizdev|\b(bdm?|sdr|bdr)\b|клиент|kundenberater|"
+     r"\bcso\b|\bcro\b|"
      r"revenue|сбыт|торгов|au(ss|ß)endienst|innendienst|дилер"),
     ("marketing", r"marketing|маркетинг|маркетолог|\bcmo\b|brand|бренд|\bpr\b|public relations|"
      r"\bsmm\b|\bseo\b|реклам|werbung|kommunikation|communications|content|контент|коммуникац"),
