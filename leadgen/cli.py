@@ -515,8 +515,7 @@ def db_current() -> None:
 
 
 # Commands that live in their own modules register themselves on ``app``.
-from leadgen import crawling  # noqa: E402,F401
-from leadgen import normalizing  # noqa: E402,F401
+from leadgen import crawling, normalizing  # noqa: E402,F401
 
 
 def main() -> None:
