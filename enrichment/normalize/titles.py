@@ -190,10 +190,10 @@ _SENIORITY_RULES = (
      r"\w+leiter(in)?\b|principal$"),
     ("manager", "manager", r"\b(manager\w*|managerin|менеджер\w*|supervisor|"
      r"координатор\w*|coordinator|koordinator\w*|leader|лидер)"),
-    ("senior", "senior", r"\b(senior|старш\w*|ведущ\w*|principal|lead|head|expert|experte|"
+    ("senior", "senior", r"^head \w|\b(senior|старш\w*|ведущ\w*|principal|lead|expert|experte|"
      r"expertin|эксперт\w*)\b"),
     ("individual contributor", "entry", r"специалист|specialist|spezialist|инженер|engineer|"
-     r"ingenieur|mitarbeiter|sachbearbeiter|бухгалтер|accountant|buchhalter|экономист|юрист|"
+     r"ingenieur|architekt|mitarbeiter|sachbearbeiter|бухгалтер|accountant|buchhalter|экономист|юрист|"
      r"юрисконсульт|lawyer|attorney|counsel\b|justiziar|rechtsanwält\w*|rechtsanwalt|jurist|"
      r"аналитик|analyst|консультант|consultant|berater|developer|entwickler|"
      r"разработчик|программист|designer|дизайнер|оператор|operator|representative|\bagent\b|"
@@ -229,26 +229,28 @@ _DEPARTMENT_RULES = (
      r"\bsmm\b|\bseo\b|реклам|werbung|kommunikation|communications|content|контент|коммуникац"),
     ("finance", r"\bcfo\b|финанс|бухгалт|главбух|accountant|accounting|buchhalt|finan(ce|cial|z)|"
      r"controll|treasur|казначе|экономист|экономическ|steuer|\btax\b|audit|аудит|billing|"
-     r"payroll|kaufmännisch"),
+     r"payroll|kaufmännisch|wirtschaftsprüf"),
     ("hr", r"\b(hr|chro|hrd|hrbp)\b|human resources|кадр|персонал(у|а|ом)?\b|"
      r"\bpersonal(?! assistant)|recruit|рекрут|talent|\bpeople\b|подбор"),
     ("legal", r"\b(legal|clo|counsel|attorney|lawyer)\b|юрист|юридическ|правов|rechtsanw|"
-     r"justiziar|jurist|compliance"),
-    ("it", r"\b(it|ит|cio|cto|cdo|edv)\b|информацион|information technology|chief technology|"
+     r"justiziar|jurist|юрисконсульт|compliance"),
+    ("it", r"\b(it|ит|cio|cto|cdo|edv|ciso)\b|information security|cyber|информацион|information technology|chief technology|"
      r"software|developer|"
      r"разработчик|программист|devops|sysadmin|системн\w* администратор|informatik|\bdata\b|"
      r"цифров|digital|\bweb|\bвеб|\btech\b|scrum"),
     ("engineering", r"engineer|инженер|конструктор|проектиров|ingenieur|technik|technical|"
      r"техническ|technisch|механик|энергетик|технолог|r&d|research|entwicklung|сметчик|estimat|kalkul|"
-     r"архитектор|architect|\bпто\b"),
+     r"архитектор|architect|architekt|\bпто\b"),
     ("production", r"production|производств|прораб|участк|мастер|цех|produktion|fertigung|"
      r"\bwerk(?!student)|plant|manufactur|строител|construction|\bbau|polier|foreman|site manager|"
-     r"vorarbeiter|монтаж|montage|бригадир"),
+     r"vorarbeiter|монтаж|montage|бригадир|производител\w* работ|\bmeister\b|werkmeister"),
     ("operations", r"operations|\bcoo\b|операцион|logisti|логист|supply chain|склад|warehouse|"
      r"\blager|betrieb|administrat|администрат|office manager|офис-менеджер|хозяйств|facility|"
      r"эксплуатац|transport|транспорт|\bops\b"),
     ("executive", r"\b(ceo|president|президент|генеральн|гендиректор|geschäftsführ|"
-     r"geschäftsleitung|vorstand|inhaber|owner|founder|владел|собственник|учредител|"
+     r"geschäftsleitung|vorstand|inhaber|(?<!product )(?<!process )(?<!service )owner|founder|"
+     r"general manager|gm\b|country manager|branch manager|filialleiter|niederlassungsleiter|"
+     r"владел|собственник|учредител|"
      r"основател|chairman|председател|chief executive|managing director|partner|партнер|"
      r"gesellschafter|"
      r"prokurist|правлени|исполнительн\w* директор|executive director)"),
@@ -315,7 +317,7 @@ def _classify(raw: str) -> TitleInfo:
         rule = f"deputy of {rule}"
     department, dept_rule = "other", "no department keyword"
     for dept, pattern in _DEPARTMENT_RES:
-        m = pattern.search(t)
+        m = pattern.search(level_text) or (level_text is not t and pattern.search(t))
         if m and dept == "executive" and "partner" in m.group(0) and _PARTNER_EXCLUDE_RE.search(t):
             continue  # "Partner Manager" works with partners, it is not one
         if m:
