@@ -234,8 +234,8 @@ _DEPARTMENT_RULES = (
      r"\bpersonal(?! assistant)|recruit|рекрут|talent|\bpeople\b|подбор"),
     ("legal", r"\b(legal|clo|counsel|attorney|lawyer)\b|юрист|юридическ|правов|rechtsanw|"
      r"justiziar|jurist|юрисконсульт|compliance"),
-    ("it", r"\b(it|ит|cio|cto|cdo|edv|ciso)\b|information security|cyber|информацион|information technology|chief technology|"
-     r"software|developer|"
+    ("it", r"\b(it|ит|cio|cto|cdo|edv|ciso)\b|information security|cyber|информацион|"
+     r"information technology|chief technology|software|developer|"
      r"разработчик|программист|devops|sysadmin|системн\w* администратор|informatik|\bdata\b|"
      r"цифров|digital|\bweb|\bвеб|\btech\b|scrum"),
     ("engineering", r"engineer|инженер|конструктор|проектиров|ingenieur|technik|technical|"
@@ -243,7 +243,8 @@ _DEPARTMENT_RULES = (
      r"архитектор|architect|architekt|\bпто\b"),
     ("production", r"production|производств|прораб|участк|мастер|цех|produktion|fertigung|"
      r"\bwerk(?!student)|plant|manufactur|строител|construction|\bbau|polier|foreman|site manager|"
-     r"vorarbeiter|монтаж|montage|бригадир|производител\w* работ|\bmeister\b|werkmeister"),
+     r"vorarbeiter|монтаж|montage|бригадир|производител\w* работ|\bmeister\b|"
+     r"werkmeister"),
     ("operations", r"operations|\bcoo\b|операцион|logisti|логист|supply chain|склад|warehouse|"
      r"\blager|betrieb|administrat|администрат|office manager|офис-менеджер|хозяйств|facility|"
      r"эксплуатац|transport|транспорт|\bops\b"),
