@@ -116,6 +116,12 @@ def domain_with_reason(text: str | None) -> tuple[str | None, str]:
         scheme = _SCHEME_RE.match(s)
         if scheme and scheme.group(0)[:-3].lower() not in _DEFAULT_PORTS:
             return None, f"not a web address ({scheme.group(0)[:-3].lower()}:)"
+        try:
+            host = urlsplit(s if scheme else "//" + s.lstrip("/")).hostname
+        except ValueError:
+            host = None
+        if host and _is_ip(host):
+            return None, "an IP address has no registrable domain"
         return None, "not a valid host name"
     host = split[1]
     if _is_ip(host):

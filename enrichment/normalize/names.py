@@ -99,11 +99,13 @@ def _clean_tokens(text: str) -> tuple[list[str], bool]:
     """The name's tokens, and whether a form of address (Mr., Frau, г-н) preceded them."""
     text = _PAREN_RE.sub(" ", text)
     if "," in text:
-        left, _, right = text.partition(",")
-        right_tokens = [t.strip(_STRIP) for t in right.split()]
+        parts = text.split(",")
+        while len(parts) > 1 and all(_is_title_word(t.strip(_STRIP)) for t in parts[-1].split()):
+            parts.pop()  # "John Smith, PhD", "Hans Meier, Dipl.-Ing.", "Smith, John, Jr."
+        left, right = parts[0], ",".join(parts[1:])
         left_names = [t for t in left.split() if _norm(t) not in _PARTICLES]
-        if right_tokens and all(_is_title_word(t) for t in right_tokens):
-            text = left  # "John Smith, PhD", "Hans Meier, Dipl.-Ing."
+        if not right.strip():
+            text = left
         elif len(left_names) >= 2 and _is_lowercase_words(right) and not left.islower():
             text = left  # "Иван Петров, генеральный директор": a job title, not a name
         elif right.strip() and len(left_names) <= 2:
