@@ -170,3 +170,15 @@ def test_help_lists_the_kinds_with_examples():
     assert res.exit_code == 0
     for word in ("phone", "name", "title", "company", "domain", "Examples:", "--country"):
         assert word in res.stdout
+
+
+def test_every_field_is_documented():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "normalize.md").read_text("utf-8")
+    intro = text.split("\n## ", 1)[0]
+    common = ["kind", "input", "valid", "reason"]
+    assert [f for f in common if f"`{f}`" not in intro] == []
+    for kind, fields in FIELDS.items():
+        section = text.split(f"## {kind}\n", 1)[1].split("\n## ", 1)[0]
+        assert [f for f in fields if f not in common and f"`{f}`" not in section] == [], kind
