@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from enrichment.normalize.rulematch import compile_rule
+
 __all__ = ["DecisionRules", "TitleInfo", "classify_title"]
 
 MAX_INPUT = 300
@@ -157,8 +159,8 @@ _SENIORITY_RULES = (
     ("general manager", "director", r"\b(general manager|gm|country manager|"
      r"generalbevollmächtigt\w*)\b"),
     ("prokurist", "director", r"\bprokurist\w*"),
-    ("partner", "partner", r"^(managing |senior |equity |founding |general |salaried |junior |"
-     r"name |tax |audit |advisory |deal |consulting )?(partner|partnerin)\b|"
+    ("partner", "partner", r"^(partner|partnerin)\b|^(managing|senior|equity|founding|general|"
+     r"salaried|junior|name|tax|audit|advisory|deal|consulting) (partner|partnerin)\b|"
      r"\bmanaging partner\b|^партнер|управляющ\w* партнер|teilhaber\w*|"
      r"(?<!geschäftsführender )gesellschafter\w*"),
     ("chief accountant", "head", r"главн\w* бухгалтер|главбух|chief accountant|"
@@ -187,7 +189,7 @@ _SENIORITY_RULES = (
      r"accounting|development|partnerships|talent|security|quality|sourcing)\b|$)|"
      r"\b(руководител\w*|начальник\w*|заведующ\w*|leiter\w*|leiterin|"
      r"leitung|bereichsleiter\w*|abteilungsleiter\w*|управляющ\w*|главн\w*|chief|dean)\b|"
-     r"\w+leiter(in)?\b|principal$"),
+     r"\Bleiter(in)?\b|principal$"),
     ("manager", "manager", r"\b(manager\w*|managerin|менеджер\w*|supervisor|"
      r"координатор\w*|coordinator|koordinator\w*|leader|лидер)"),
     ("senior", "senior", r"^head \w|\b(senior|старш\w*|ведущ\w*|principal|lead|expert|experte|"
@@ -257,8 +259,8 @@ _DEPARTMENT_RULES = (
      r"prokurist|правлени|исполнительн\w* директор|executive director)"),
 )  # fmt: skip
 
-_SENIORITY_RES = tuple((name, level, re.compile(p)) for name, level, p in _SENIORITY_RULES)
-_DEPARTMENT_RES = tuple((dept, re.compile(p)) for dept, p in _DEPARTMENT_RULES)
+_SENIORITY_RES = tuple((name, level, compile_rule(p)) for name, level, p in _SENIORITY_RULES)
+_DEPARTMENT_RES = tuple((dept, compile_rule(p)) for dept, p in _DEPARTMENT_RULES)
 _WS_RE = re.compile(r"\s+")
 _PUNCT_RE = re.compile(r"[,;:/|()\[\]{}\"«»„“”!?*+]+")
 _PAREN_RE = re.compile(r"\([^)]*\)?")
@@ -303,13 +305,12 @@ def _classify(raw: str) -> TitleInfo:
     # (when anything is left there), the department from the whole title.
     level_text = t
     if "(" in title:
-        outside = _normalize(_PAREN_RE.sub(" ", title))
-        level_text = outside or t
+        level_text = _normalize(_PAREN_RE.sub(" ", title)) or t
     seniority, rule = "unknown", "no rule matched"
     for name, level, pattern in _SENIORITY_RES:
-        if level == "partner" and _PARTNER_EXCLUDE_RE.search(level_text):
-            continue
         if pattern.search(level_text):
+            if level == "partner" and _PARTNER_EXCLUDE_RE.search(level_text):
+                continue
             seniority, rule = level, name
             break
     if _DEPUTY_RE.search(t) and seniority not in ("unknown", "entry", "intern", "vp"):

@@ -440,3 +440,26 @@ def test_onet_sample_decision_makers():
     assert tp / (tp + fp) >= 0.95
     assert tp / (tp + fn_not_manager) >= 0.65
     assert unknown / len(rows) <= 0.28
+
+
+def test_trie_compiled_rules_match_like_the_written_ones():
+    """The rules run as tries (enrichment.normalize.rulematch); each must match exactly where
+    its written regex does, on every title of these tests and the O*NET sample."""
+    import re
+
+    from enrichment.normalize import titles
+
+    texts = [title for title, _ in _onet_sample()]
+    for test in (test_classify_title, test_classify_more_titles):
+        texts += [row[0] for row in test.pytestmark[0].args[1]]
+    texts += ["Werkleiterin", "Partner", "партнерам", "vp", "гип", "dipl-ing", "head", "ип"]
+    normalized = [titles._normalize(t) for t in texts]
+    seniority = zip(titles._SENIORITY_RULES, titles._SENIORITY_RES, strict=True)
+    departments = zip(titles._DEPARTMENT_RULES, titles._DEPARTMENT_RES, strict=True)
+    rules = [(p, r) for (_, _, p), (_, _, r) in seniority]
+    rules += [(p, r) for (_, p), (_, r) in departments]
+    for written, compiled in rules:
+        plain = re.compile(written)
+        for t in normalized:
+            a, b = plain.search(t), compiled.search(t)
+            assert (a and a.start()) == (b and b.start()), (written[:40], t)
