@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from enrichment import classify_title  # noqa: E402
+from enrichment.normalize.titles import _classify  # noqa: E402  (its cache, for cold passes)
 
 DEFAULT_ONET = ROOT.parent / "shared" / "corpus" / "titles" / "onet-alternate-titles"
 
@@ -55,9 +56,12 @@ def main() -> None:
     if not (args.onet / "Alternate Titles.txt").exists():
         sys.exit(f"{args.onet}: no 'Alternate Titles.txt' (pass --onet DIR)")
     labels = load(args.onet)
-    t0 = time.perf_counter()
-    results = {title: classify_title(title) for title in labels}
-    seconds = time.perf_counter() - t0
+    seconds = float("inf")
+    for _ in range(3):  # best of three cold passes, CPU time (the machine is shared)
+        _classify.cache_clear()
+        t0 = time.process_time()
+        results = {title: classify_title(title) for title in labels}
+        seconds = min(seconds, time.process_time() - t0)
 
     tp = fp = fn = tn = 0
     fn_not_manager = tp_not_manager = 0
@@ -84,7 +88,10 @@ def main() -> None:
     n = len(labels)
     mgmt = tp + fn
     unknown = seniority_mgmt["unknown"] + seniority_other["unknown"]
-    print(f"titles: {n} distinct ({mgmt} under SOC 11-xxxx), classified in {seconds:.2f} s")
+    print(
+        f"titles: {n} distinct ({mgmt} under SOC 11-xxxx), classified in {seconds:.2f} s CPU "
+        f"({seconds / n * 1e6:.0f} µs a title, cold)"
+    )
     print(f"is_decision_maker vs 11-xxxx: precision {tp / max(tp + fp, 1):.3f}, "
           f"recall {tp / max(mgmt, 1):.3f} (tp {tp}, fp {fp}, fn {fn}, tn {tn})")  # fmt: skip
     print(f"recall without the titles classified 'manager': "

@@ -156,7 +156,7 @@ _SENIORITY_RULES = (
      r"член правления|член совета директоров|board member|member of the board|"
      r"board of directors|non-executive director|ректор\w*|rektor\w*|rector|chancellor|"
      r"publisher$)"),
-    ("general manager", "director", r"\b(general manager|gm|country manager|"
+    ("general manager", "director", r"\b(general manager|country manager|"
      r"generalbevollmächtigt\w*)\b"),
     ("prokurist", "director", r"\bprokurist\w*"),
     ("partner", "partner", r"^(partner|partnerin)\b|^(managing|senior|equity|founding|general|"
@@ -188,10 +188,10 @@ _SENIORITY_RULES = (
      r"data|design|research|r&d|strategy|logistics|supply|compliance|communications|"
      r"accounting|development|partnerships|talent|security|quality|sourcing)\b|$)|"
      r"\b(руководител\w*|начальник\w*|заведующ\w*|leiter\w*|leiterin|"
-     r"leitung|bereichsleiter\w*|abteilungsleiter\w*|управляющ\w*|главн\w*|chief|dean)\b|"
-     r"\Bleiter(in)?\b|principal$"),
+     r"leitung|bereichsleiter\w*|abteilungsleiter\w*|управляющ\w*|главн\w*|chief)\b|"
+     r"^dean$|\bdean of\b|\w dean$|\Bleiter(in)?\b|principal$"),
     ("manager", "manager", r"\b(manager\w*|managerin|менеджер\w*|supervisor|"
-     r"координатор\w*|coordinator|koordinator\w*|leader|лидер)"),
+     r"координатор\w*|coordinator|koordinator\w*|leader\b|лидер\b)"),
     ("senior", "senior", r"^head \w|\b(senior|старш\w*|ведущ\w*|principal|lead|expert|experte|"
      r"expertin|эксперт\w*)\b"),
     ("individual contributor", "entry", r"специалист|specialist|spezialist|инженер|engineer|"
@@ -205,16 +205,19 @@ _SENIORITY_RULES = (
      r"слесарь|электрик|сварщик|архитектор|architect|конструктор|технолог|sales ?rep|\bclerk\b|"
      r"\bofficer\b|\binspector\b|\badvis[oe]r\b|\bcouncil ?member\b|\bcommissioner\b|"
      r"\b(sdr|bdr|account executive|sales executive|controller|disponent\w*|"
-     r"wirtschaftsprüfer\w*|steuerberater\w*|dipl-ing|dipl ing|nurse|electrician|mechanic|"
-     r"machinist|welder|plumber|teacher|instructor|lecturer|tutor|therapist|pharmacist|"
-     r"physician|scientist|researcher|dispatcher|scheduler|planner|auditor|examiner|"
-     r"investigator|installer|repairer|assembler|fabricator|attendant|aide|helper|laborer|"
-     r"labourer|cashier|janitor|custodian|programmer|tester|editor|reporter|"
-     r"scrum master|сотрудник|работник|оператор|учитель|преподаватель|врач|медсестра|"
-     r"фельдшер|диспетчер|монтажник|электромонтажник|штукатур|маляр|плотник|каменщик|"
-     r"арматурщик|бетонщик|геодезист|лаборант|fachkraft|facharbeiter|elektriker|"
-     r"mechatroniker|schlosser|maurer|fahrer|lagerist|disponentin|kauffrau|kaufmann für|"
-     r"erzieher\w*|lehrer\w*|krankenpfleger\w*|pflegefachkraft)\b"),
+     r"wirtschaftsprüfer\w*|steuerberater\w*|dipl-ing|dipl ing|scrum master|сотрудник|"
+     r"работник|fachkraft|facharbeiter|elektriker|mechatroniker|fahrer|lagerist|kauffrau|"
+     r"kaufmann für|erzieher\w*|krankenpfleger\w*|pflegefachkraft)\b|"
+     # Occupations that also name a service or a heading ("Hiring a Plumber In", "Учителя
+     # и родители", "Editor's Picks"): only as the title's head noun, last in English, first
+     # in Russian ("Registered Nurse", "Учитель математики").
+     r"\b(nurse|electrician|mechanic|machinist|welder|plumber|teacher|instructor|lecturer|"
+     r"tutor|therapist|pharmacist|physician|scientist|researcher|dispatcher|scheduler|planner|"
+     r"auditor|examiner|investigator|installer|repairer|assembler|fabricator|attendant|aide|"
+     r"helper|laborer|labourer|cashier|janitor|custodian|programmer|tester|editor|reporter)$|"
+     r"^(учитель|преподаватель|врач|медсестра|фельдшер|диспетчер|монтажник|"
+     r"электромонтажник|штукатур|маляр|плотник|каменщик|арматурщик|бетонщик|геодезист|"
+     r"лаборант)\b"),
 )  # fmt: skip
 
 _DEPARTMENT_RULES = (
@@ -252,7 +255,7 @@ _DEPARTMENT_RULES = (
      r"эксплуатац|transport|транспорт|\bops\b"),
     ("executive", r"\b(ceo|president|президент|генеральн|гендиректор|geschäftsführ|"
      r"geschäftsleitung|vorstand|inhaber|(?<!product )(?<!process )(?<!service )owner|founder|"
-     r"general manager|gm\b|country manager|branch manager|filialleiter|niederlassungsleiter|"
+     r"general manager|country manager|branch manager|filialleiter|niederlassungsleiter|"
      r"владел|собственник|учредител|"
      r"основател|chairman|председател|chief executive|managing director|partner|партнер|"
      r"gesellschafter|"
