@@ -1,10 +1,16 @@
 """Job titles: seniority, department and whether the holder decides (RU / EN / DE).
 
-First version: ordered keyword tables, compiled once, first match wins. The seniority
-levels are the ones B2B contact databases (Apollo, ZoomInfo) use. Rules are written from
-real Russian, English and German contact pages; the Russian abbreviations (ген., зам.,
-нач., гл.) are the ones of Russian staff lists (штатное расписание). A later issue deepens
-the tables; keep every rule a one-line pattern with a name so ``reason`` can cite it.
+Ordered keyword tables, compiled once (as tries, see ``rulematch``), first match wins; every
+rule has a name so ``reason`` can cite it. The seniority levels are the ones B2B contact
+databases (Apollo, ZoomInfo) use. Rules are written from real Russian, English and German
+contact pages; the Russian abbreviations (ген., зам., нач., гл., ГИП, и.о.) are the ones of
+Russian staff lists (штатное расписание). The English rules were measured and extended on the
+O*NET alternate titles (``bench/bench_titles.py``, a 500-title sample in tests/fixtures/titles:
+SOC 11-xxxx "management" as the decision-maker label).
+
+The decision-maker rule is the default of ABM practice (``DECIDING`` plus the named rules for
+chief accountant, chief engineer, site manager and Prokurist; deputies keep their level); a
+segment adds its own decision makers with :class:`DecisionRules` (docs/normalize.md).
 """
 
 from __future__ import annotations
