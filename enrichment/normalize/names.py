@@ -133,7 +133,10 @@ def _clean_tokens(text: str) -> tuple[list[str], bool]:
 
 
 def _is_title_word(tok: str) -> bool:
-    return _norm(tok).replace(".", "") in _TRAILING
+    n = _norm(tok)
+    if "." in n and _INITIALS_RE.match(tok.strip(_STRIP)):
+        return False  # "I.I." are initials, not the numeral II
+    return n.replace(".", "") in _TRAILING
 
 
 def _is_lowercase_words(text: str) -> bool:
@@ -181,6 +184,8 @@ def _order_latin(t: list[str]) -> tuple[str | None, str | None, str | None]:
             return t[1], None, t[0]  # "Smith J."
         return t[0], None, t[1]
     if len(t) == 3:
+        if _is_initial(t[1]) and _is_initial(t[2]) and not _is_initial(t[0]):
+            return t[1], t[2], t[0]  # "Ivanov I. I.", "Smith J. A.": surname first
         return t[0], t[1], t[2]
     if not any(_norm(x) in _CONJUNCTIONS for x in t):  # "Johann Sebastian Carl Bach"
         return t[0], " ".join(t[1:-1]), t[-1]

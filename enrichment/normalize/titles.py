@@ -156,7 +156,7 @@ _SENIORITY_RULES = (
     ("chief officer", "c_suite", r"\bchief\b.*\bofficer\b|\bchief executive\b"),
     ("managing director", "c_suite", r"managing director|генеральн\w* директор|гендиректор|"
      r"генеральн\w* управляющ|управляющ\w* директор|geschäftsführ\w*|geschäftsleitung|"
-     r"\bvorstand\w*|vorstandsvorsitz\w*|mitglied des vorstand|generaldirektor\w*"),
+     r"\bvorstand\w*|vorständ\w*|vorstandsvorsitz\w*|mitglied des vorstand|generaldirektor\w*"),
     ("president or chair", "c_suite", r"\b(president\b|präsident\w*|президент\w*|chairman|"
      r"chairwoman|chairperson|chair of the board|председател\w*|aufsichtsrat\w*|"
      r"член правления|член совета директоров|board member|member of the board|"
@@ -179,6 +179,7 @@ _SENIORITY_RULES = (
      r"\b(werkleiter\w*|betriebsleiter\w*|niederlassungsleiter\w*|filialleiter\w*)"),
     ("chief estimator", "head", r"\b(chief|head) estimator\b|главн\w* сметчик|"
      r"leiter\w* kalkulation"),
+    ("office or shift lead", "manager", r"büroleiter\w*|начальник\w* смены|schichtleiter\w*"),
     ("team or project lead", "manager", r"руководител\w* (проект\w*|групп\w*|направлени\w*)|"
      r"\b(team ?lead\w*|teamleiter\w*|projektleiter\w*|gruppenleiter\w*|project manager|"
      r"projektmanager\w*)"),
@@ -212,7 +213,7 @@ _SENIORITY_RULES = (
      r"\bofficer\b|\binspector\b|\badvis[oe]r\b|\bcouncil ?member\b|\bcommissioner\b|"
      r"\b(sdr|bdr|account executive|sales executive|controller|disponent\w*|"
      r"wirtschaftsprüfer\w*|steuerberater\w*|dipl-ing|dipl ing|scrum master|сотрудник|"
-     r"работник|fachkraft|facharbeiter|elektriker|mechatroniker|fahrer|lagerist|kauffrau|"
+     r"работник|angestellte\w*|fachkraft|facharbeiter|elektriker|mechatroniker|fahrer|lagerist|kauffrau|"
      r"kaufmann für|erzieher\w*|krankenpfleger\w*|pflegefachkraft)\b|"
      # Occupations that also name a service or a heading ("Hiring a Plumber In", "Учителя
      # и родители", "Editor's Picks"): only as the title's head noun, last in English, first
@@ -227,14 +228,14 @@ _SENIORITY_RULES = (
 )  # fmt: skip
 
 _DEPARTMENT_RULES = (
-    ("procurement", r"procurement|purchas|\bbuyer|закуп|снабж|einkauf|einkäufer|beschaffung|"
-     r"тендер|tender|sourcing"),
+    ("procurement", r"procurement|purchas|\bbuyer|закуп|снабж|\b(о?мтс|о?мто)\b|einkauf|"
+     r"einkäufer|beschaffung|тендер|tender|sourcing"),
     ("customer_service", r"customer (service|support|success|care|experience)|\bsupport\b|"
      r"поддержк|клиентск\w* (сервис|служб)|call[- ]?cent|колл?-центр|kundenservice|"
      r"kundendienst|service desk|helpdesk|сервисн"),
-    ("sales", r"sales|продаж|коммерческ|commercial|vertrieb|verkauf|account (manager|executive)|"
-     r"key account|business development|bizdev|\b(bdm?|sdr|bdr)\b|клиент|kundenberater|"
-     r"\bcso\b|\bcro\b|"
+    ("sales", r"sales|продаж|коммерческ|коммерци|commercial|vertrieb|verkauf|"
+     r"account (manager|executive)|key account|business development|bizdev|\b(bdm?|sdr|bdr)\b|"
+     r"клиент|kundenberater|\bcso\b|\bcro\b|"
      r"revenue|сбыт|торгов|au(ss|ß)endienst|innendienst|дилер"),
     ("marketing", r"marketing|маркетинг|маркетолог|\bcmo\b|brand|бренд|\bpr\b|public relations|"
      r"\bsmm\b|\bseo\b|реклам|werbung|kommunikation|communications|content|контент|коммуникац"),
@@ -257,8 +258,8 @@ _DEPARTMENT_RULES = (
      r"vorarbeiter|монтаж|montage|бригадир|производител\w* работ|\bmeister\b|"
      r"werkmeister"),
     ("operations", r"operations|\bcoo\b|операцион|logisti|логист|supply chain|склад|warehouse|"
-     r"\blager|betrieb|administrat|администрат|office manager|офис-менеджер|хозяйств|facility|"
-     r"эксплуатац|transport|транспорт|\bops\b"),
+     r"\blager|betrieb|administrat|администрат|office manager|büroleit|офис-менеджер|"
+     r"хозяйств|facility|эксплуатац|transport|транспорт|\bops\b"),
     ("executive", r"\b(ceo|president|президент|генеральн|гендиректор|geschäftsführ|"
      r"geschäftsleitung|vorstand|inhaber|(?<!product )(?<!process )(?<!service )owner|founder|"
      r"general manager|country manager|branch manager|filialleiter|niederlassungsleiter|"

@@ -361,6 +361,33 @@ def test_nothing_to_parse(text):
         ("Jack Ma", "Jack Ma", "Jack", None, "Ma"),
         ("Mary Smith, MBA", "Mary Smith", "Mary", None, "Smith"),
         ("Smith, John, Jr.", "John Smith", "John", None, "Smith"),
+        ("Ivanov I.I.", "Ivanov I. I.", "I.", "I.", "Ivanov"),  # initials, not the numeral II
+        ("Smith J. A.", "Smith J. A.", "J.", "A.", "Smith"),
+        ("John Smith II", "John Smith", "John", None, "Smith"),
+        (
+            "Петров-Водкин Кузьма Сергеевич",
+            "Петров-Водкин Кузьма Сергеевич",
+            "Кузьма",
+            "Сергеевич",
+            "Петров-Водкин",
+        ),
+        ("ПЕТРОВА О.Ю.", "Петрова О. Ю.", "О.", "Ю.", "Петрова"),
+        ("Herr Dr. med. Hans Meier", "Hans Meier", "Hans", None, "Meier"),
+        (
+            "Dr. Anna-Lena Schulze-Wessel",
+            "Anna-Lena Schulze-Wessel",
+            "Anna-Lena",
+            None,
+            "Schulze-Wessel",
+        ),
+        (
+            "Karl-Theodor zu Guttenberg",
+            "Karl-Theodor zu Guttenberg",
+            "Karl-Theodor",
+            None,
+            "zu Guttenberg",
+        ),
+        ("Mrs. Smith-Jones", "Smith-Jones", None, None, "Smith-Jones"),
     ],
 )
 def test_more_names(text, full, first, middle, last):
