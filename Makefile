@@ -44,6 +44,8 @@ bench: install
 	$(BIN)/python bench/bench_export.py
 	$(BIN)/python bench/bench_list.py
 	$(BIN)/python bench/bench_verify.py
+	$(BIN)/python bench/bench_normalize.py
+	$(BIN)/python bench/bench_titles.py --misses 0
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info .demo

@@ -15,10 +15,11 @@ from enrichment.normalize.registry import (
     normalize_hrb,
     normalize_vat,
 )
-from enrichment.normalize.titles import TitleInfo, classify_title
+from enrichment.normalize.titles import DecisionRules, TitleInfo, classify_title
 
 __all__ = [
     "CompanyName",
+    "DecisionRules",
     "Email",
     "PersonName",
     "Phone",

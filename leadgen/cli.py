@@ -515,7 +515,14 @@ def db_current() -> None:
 
 
 # Commands that live in their own modules register themselves on ``app``.
-from leadgen import crawling, deduping, enriching, guessing, verifying  # noqa: E402,F401
+from leadgen import (  # noqa: E402,F401
+    crawling,
+    deduping,
+    enriching,
+    guessing,
+    normalizing,
+    verifying,
+)
 
 
 def main() -> None:

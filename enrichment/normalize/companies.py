@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from enrichment.normalize.legal_forms import LEGAL_FORMS
+from enrichment.normalize.legal_forms import LEGAL_FORMS, reference_forms
 from enrichment.normalize.translit import translit_key as _translit
 
 __all__ = ["CompanyName", "normalize_company_name"]
@@ -37,7 +37,7 @@ def _build() -> tuple[dict[str, str], dict[str, str], int]:
     start: dict[str, str] = {}
     end: dict[str, str] = {}
     max_tokens = 1
-    for label, where, variants in LEGAL_FORMS:
+    for label, where, variants in (*LEGAL_FORMS, *reference_forms()):
         for variant in variants.split("|"):
             compact = _compact(variant)
             end.setdefault(compact, label)

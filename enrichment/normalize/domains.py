@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit
 import idna
 import tldextract
 
-__all__ = ["normalize_website", "registrable_domain"]
+__all__ = ["domain_with_reason", "normalize_website", "registrable_domain"]
 
 MAX_INPUT = 2048
 
@@ -100,6 +100,40 @@ def registrable_domain(text: str | None) -> str | None:
         return None
     split = _split(text)
     return _registrable(split[1]) if split else None
+
+
+def domain_with_reason(text: str | None) -> tuple[str | None, str]:
+    """``registrable_domain(text)`` and "ok", or None and why there is none."""
+    if not isinstance(text, str) or not text.strip():
+        return None, "empty"
+    if len(text) > MAX_INPUT:
+        return None, f"longer than {MAX_INPUT} characters"
+    split = _split(text)
+    if split is None:
+        s = text.strip().strip(_TRAILING_JUNK).strip()
+        if any(c.isspace() for c in s):
+            return None, "spaces inside: not a URL, host name or email address"
+        scheme = _SCHEME_RE.match(s)
+        if scheme and scheme.group(0)[:-3].lower() not in _DEFAULT_PORTS:
+            return None, f"not a web address ({scheme.group(0)[:-3].lower()}:)"
+        try:
+            host = urlsplit(s if scheme else "//" + s.lstrip("/")).hostname
+        except ValueError:
+            host = None
+        if host and _is_ip(host):
+            return None, "an IP address has no registrable domain"
+        return None, "not a valid host name"
+    host = split[1]
+    if _is_ip(host):
+        return None, "an IP address has no registrable domain"
+    if ".." in host or host.startswith("."):
+        return None, "not a valid host name (an empty label between dots)"
+    domain = _registrable(host)
+    if domain is not None:
+        return domain, "ok"
+    if not _extract(host).suffix:
+        return None, f"{host!r} ends in no public suffix (e.g. localhost, a typo)"
+    return None, f"{host!r} is a public suffix itself, not a domain under one"
 
 
 def normalize_website(text: str | None) -> str | None:

@@ -2,9 +2,10 @@
 
 Evidence:
 - International forms: ``legal_names.csv`` of the PyPI package name-matching 0.9.22
-  (De Nederlandsche Bank, MIT licence), copied in the evaluation corpus as
-  er/name-matching-legal-forms/.
-  Only the forms we meet in RU/DE/EU/US lead lists were copied, as compact spellings.
+  (De Nederlandsche Bank, MIT licence). The forms we meet in RU/DE/EU/US lead lists are
+  written out below with their usual labels; the whole file is shipped as
+  ``enrichment/data/legal_names.csv`` and read by :func:`reference_forms` for the rest
+  (after the table below, so its labels win).
 - Russian forms: ОКОПФ, the all-Russian classifier of organisational and legal forms
   (ОК 028-2012), with the abbreviations used on letterheads (ООО, АО, ПАО, ИП …) and the
   Latin spellings Russian companies use for themselves (OOO, ZAO, LLC, JSC, PJSC …).
@@ -20,6 +21,11 @@ compares them with dots, slashes, quotes and spaces removed, so "s.r.l.", "S. R.
 """
 
 from __future__ import annotations
+
+import csv
+import io
+import re
+from importlib import resources
 
 LEGAL_FORMS: tuple[tuple[str, str, str], ...] = (
     # --- Russia and the CIS (ОКОПФ ОК 028-2012) ---
@@ -136,3 +142,38 @@ LEGAL_FORMS: tuple[tuple[str, str, str], ...] = (
     ("PT", "both", "pt"),
     ("K.K.", "end", "k.k."),
 )
+
+
+# From the reference file, only designators that cannot be an ordinary last word of a name:
+# three or more letters once dots and spaces are gone ("Acme UK", "Müller AT", "Foto SC" keep
+# their last word), and not one of these words seen in names (French "état", Spanish "sal",
+# "cooperative" shortened, CIO, VAT …).
+_REFERENCE_SKIP = frozenset(
+    "etat sem sep sal ent coop koop cio vat ans dat kor teo gte fcp cic scs sca pte fa ba "
+    "obrt ovee tmi".split()
+)
+
+
+_PIECES_RE = re.compile(r"[\s.]+")
+
+
+def reference_forms() -> tuple[tuple[str, str, str], ...]:
+    """Entries of the shipped reference list, in the shape of ``LEGAL_FORMS`` ("end" only)."""
+    try:
+        text = resources.files("enrichment").joinpath("data/legal_names.csv").read_text("utf-8")
+    except (FileNotFoundError, OSError):  # a broken install: the table above still works
+        return ()
+    out: list[tuple[str, str, str]] = []
+    for row in csv.DictReader(io.StringIO(text)):
+        abbr = (row.get("abbreviation") or "").strip()
+        full = (row.get("full_name") or "").strip()
+        compact = "".join(c for c in abbr.casefold() if c.isalnum())
+        # spelled-out forms of two to six words ("kommanditgesellschaft auf aktien"); longer
+        # ones are never written out in a name and would only lengthen every lookup
+        variants = [full] if 2 <= len(full.split()) <= 6 else []
+        if len(compact) >= 3 and compact not in _REFERENCE_SKIP:
+            variants.append(abbr)
+        variants = [v for v in variants if len(_PIECES_RE.split(v.strip(". "))) <= 6]
+        if variants:
+            out.append((abbr, "end", "|".join(variants)))
+    return tuple(out)

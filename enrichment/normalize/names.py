@@ -31,12 +31,19 @@ class PersonName:
 # Honorifics and academic titles dropped before the name (dots and case ignored).
 _HONORIFICS = frozenset(
     "mr mrs ms miss mx sir dame dr prof professor herr frau dipl dipl-ing dipl-kfm dipl-inf "
-    "dr-ing ing mag ma rev hon г-н г-жа господин госпожа уважаемый уважаемая".split()
+    "dr-ing ing mag ma rev hon dipl-vw dipl-psych dipl-math dipl-phys dipl-oec dipl-wirt-ing "
+    "dipl-inform dipl-betrw г-н г-жа господин госпожа уважаемый уважаемая".split()
 )
+# Forms of address: a single name after one is the surname ("Mr. Smith", "Frau Schulz").
+_ADDRESS = frozenset("mr mrs ms miss mx herr frau г-н г-жа господин госпожа".split())
 # Only after a leading "Dr"/"Prof": "Dr. med.", "Dr. rer. nat.", "Prof. Dr. h.c."
 _AFTER_DR = frozenset("med rer nat phil jur habil hc mult oec pol techn".split())
 # Generational suffixes and degrees after the name.
 _SUFFIXES = frozenset("jr sr jun sen ii iii iv phd md mba esq dds cpa msc bsc llm".split())
+# Degrees written after a German name ("Hans Meier, Dipl.-Ing."): dropped from the end too.
+_TRAILING = _SUFFIXES | frozenset(
+    "dipl-ing dipl-kfm dipl-inf dipl-vw dipl-psych dipl-oec dipl-betrw dr-ing mag".split()
+)
 # Name particles kept with the last name ("Ludwig van Beethoven", "Hans von der Heide").
 _CONJUNCTIONS = frozenset("y e i and und &".split())
 _PARTICLES = frozenset("von van der den de del della di da du la le zu ten ter vom zum zur".split())
@@ -79,37 +86,62 @@ def _is_initial(tok: str) -> bool:
 
 
 def _smart_title(tok: str) -> str:
-    return tok.lower() if tok.lower() in _PARTICLES else tok.title()
+    low = tok.lower()
+    if low in _PARTICLES:
+        return low
+    titled = tok.title()
+    if low.startswith("mc") and len(low) > 3:  # "MCDONALD" → "McDonald"
+        titled = "Mc" + titled[2:3].upper() + titled[3:]
+    return titled
 
 
-def _clean_tokens(text: str) -> list[str]:
+def _clean_tokens(text: str) -> tuple[list[str], bool]:
+    """The name's tokens, and whether a form of address (Mr., Frau, г-н) preceded them."""
     text = _PAREN_RE.sub(" ", text)
     if "," in text:
-        left, _, right = text.partition(",")
-        right_tokens = [t.strip(_STRIP) for t in right.split()]
-        if right_tokens and all(_norm(t).replace(".", "") in _SUFFIXES for t in right_tokens):
-            text = left  # "John Smith, PhD"
-        elif right.strip() and len(left.split()) <= 2:
+        parts = text.split(",")
+        while len(parts) > 1 and all(_is_title_word(t.strip(_STRIP)) for t in parts[-1].split()):
+            parts.pop()  # "John Smith, PhD", "Hans Meier, Dipl.-Ing.", "Smith, John, Jr."
+        left, right = parts[0], ",".join(parts[1:])
+        left_names = [t for t in left.split() if _norm(t) not in _PARTICLES]
+        if not right.strip():
+            text = left
+        elif len(left_names) >= 2 and _is_lowercase_words(right) and not left.islower():
+            text = left  # "Иван Петров, генеральный директор": a job title, not a name
+        elif right.strip() and len(left_names) <= 2:
             text = f"{right} {left}"  # "Smith, John" / "Иванов, Иван Иванович"
-    tokens: list[str] = []
-    for tok in text.replace(",", " ").split():
-        tok = tok.strip(_STRIP)
-        if _INITIALS_RE.match(tok):  # "И.И." / "J.R."
-            tokens.extend(p + "." for p in tok.split(".") if p)
-        elif tok:
-            tokens.append(tok)
-    # honorifics before the name
-    seen_dr = False
+    tokens = [t.strip(_STRIP) for t in text.replace(",", " ").split()]
+    # honorifics and academic titles before the name
+    seen_dr = honorific = False
     while tokens:
         n = _norm(tokens[0]).replace(".", "")
-        if n in _HONORIFICS or (seen_dr and n in _AFTER_DR):
+        if n in _HONORIFICS or (seen_dr and n in _AFTER_DR) or not n:
             seen_dr = seen_dr or n in ("dr", "prof", "dr-ing", "professor")
+            honorific = honorific or n in _ADDRESS
             tokens.pop(0)
         else:
             break
-    while len(tokens) > 1 and _norm(tokens[-1]).replace(".", "") in _SUFFIXES:
+    while len(tokens) > 1 and _is_title_word(tokens[-1]):
         tokens.pop()
-    return [t for t in tokens if _TOKEN_RE.fullmatch(t)]
+    out: list[str] = []
+    for tok in tokens:
+        if _INITIALS_RE.match(tok):  # "И.И." / "J.R."
+            out.extend(p + "." for p in tok.split(".") if p)
+        elif tok:
+            out.append(tok)
+    return [t for t in out if _TOKEN_RE.fullmatch(t)], honorific
+
+
+def _is_title_word(tok: str) -> bool:
+    n = _norm(tok)
+    if "." in n and _INITIALS_RE.match(tok.strip(_STRIP)):
+        return False  # "I.I." are initials, not the numeral II
+    return n.replace(".", "") in _TRAILING
+
+
+def _is_lowercase_words(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.islower() for c in letters)
 
 
 def _order_cyrillic(t: list[str]) -> tuple[str | None, str | None, str | None]:
@@ -152,6 +184,8 @@ def _order_latin(t: list[str]) -> tuple[str | None, str | None, str | None]:
             return t[1], None, t[0]  # "Smith J."
         return t[0], None, t[1]
     if len(t) == 3:
+        if _is_initial(t[1]) and _is_initial(t[2]) and not _is_initial(t[0]):
+            return t[1], t[2], t[0]  # "Ivanov I. I.", "Smith J. A.": surname first
         return t[0], t[1], t[2]
     if not any(_norm(x) in _CONJUNCTIONS for x in t):  # "Johann Sebastian Carl Bach"
         return t[0], " ".join(t[1:-1]), t[-1]
@@ -174,7 +208,7 @@ def parse_person_name(text: str | None) -> PersonName:
 
 @lru_cache(maxsize=262_144)
 def _parse(raw: str) -> PersonName:
-    tokens = _clean_tokens(raw)
+    tokens, addressed = _clean_tokens(raw)
     if not tokens:
         return PersonName(raw, "", None, None, None, "")
     letters = "".join(tokens)
@@ -182,7 +216,7 @@ def _parse(raw: str) -> PersonName:
         tokens = [_smart_title(t) for t in tokens]  # "ИВАНОВ ИВАН" → "Иванов Иван"
     first = middle = last = None
     if len(tokens) == 1:
-        if _CYR_RE.search(tokens[0]) and _SURNAME_RE.search(_norm(tokens[0])):
+        if addressed or (_CYR_RE.search(tokens[0]) and _SURNAME_RE.search(_norm(tokens[0]))):
             last = tokens[0]
         else:
             first = tokens[0]

@@ -14,29 +14,57 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType, ValidationResult
 
-__all__ = ["Phone", "find_phones", "normalize_phone"]
+__all__ = ["TYPES", "Phone", "find_phones", "normalize_phone"]
 
 MAX_INPUT = 200  # no phone cell piece is longer; longer text is cut before parsing
 
 
 @dataclass(frozen=True, slots=True)
 class Phone:
+    """One parsed number. An invalid number is kept with ``valid=False`` and a ``reason``."""
+
     raw: str
-    e164: str | None
-    extension: str | None
-    kind: str  # mobile, fixed, fixed_or_mobile, toll_free, voip, other, unknown
+    e164: str | None  # "+74951234567"; None when invalid
+    extension: str | None  # digits only, kept apart from the number ("доб. 123" → "123")
+    type: str  # one of TYPES; "unknown" when invalid
     valid: bool
-    reason: str
+    reason: str  # "ok", or why the number is not valid
+
+    @property
+    def region(self) -> str | None:
+        """ISO 3166 region of a valid number ("RU", "KZ", "DE"), None when invalid.
+
+        Computed on demand (libphonenumber tries each region sharing the calling code, up to
+        ~10 µs for +1), so the import's hot path does not pay for it."""
+        return _region(self.e164) if self.e164 else None
 
 
-_KINDS = {
+# libphonenumber's PhoneNumberType, lowercased. FIXED_LINE_OR_MOBILE is what it says for
+# countries whose numbering plan does not tell the two apart (US, CA, …).
+_TYPES = {
+    PhoneNumberType.FIXED_LINE: "fixed_line",
     PhoneNumberType.MOBILE: "mobile",
-    PhoneNumberType.FIXED_LINE: "fixed",
-    PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_or_mobile",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
     PhoneNumberType.TOLL_FREE: "toll_free",
+    PhoneNumberType.PREMIUM_RATE: "premium_rate",
+    PhoneNumberType.SHARED_COST: "shared_cost",
     PhoneNumberType.VOIP: "voip",
+    PhoneNumberType.PERSONAL_NUMBER: "personal_number",
+    PhoneNumberType.PAGER: "pager",
+    PhoneNumberType.UAN: "uan",
+    PhoneNumberType.VOICEMAIL: "voicemail",
     PhoneNumberType.UNKNOWN: "unknown",
 }
+TYPES = tuple(_TYPES.values())
+
+
+@lru_cache(maxsize=4096)
+def _region(e164: str) -> str | None:
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
+    except phonenumbers.NumberParseException:
+        return None
+
 
 _POSSIBLE_REASONS = {
     ValidationResult.TOO_SHORT: "too short",
@@ -127,9 +155,8 @@ def _full_parse(raw: str, candidate: str, region: str | None, ext: str | None) -
             where = region if region and not raw.lstrip("( ").startswith("+") else cc_region
             why = f"not a valid number for region {where}"
         return Phone(raw, None, ext, "unknown", False, why)
-    kind = _KINDS.get(number_type, "other")
     e164 = phonenumbers.format_number(num, PhoneNumberFormat.E164)
-    return Phone(raw, e164, ext, kind, True, "ok")
+    return Phone(raw, e164, ext, _TYPES.get(number_type, "unknown"), True, "ok")
 
 
 def _fast(raw: str, text: str, region: str | None, ext: str | None) -> Phone | None:
@@ -166,7 +193,7 @@ def _fast(raw: str, text: str, region: str | None, ext: str | None) -> Phone | N
     number_type = phonenumbers.number_type(num)
     if number_type == PhoneNumberType.UNKNOWN:
         return None  # let the full parse explain why
-    return Phone(raw, f"+{cc}{nsn}", ext, _KINDS.get(number_type, "other"), True, "ok")
+    return Phone(raw, f"+{cc}{nsn}", ext, _TYPES.get(number_type, "unknown"), True, "ok")
 
 
 # Separators between numbers in one cell: , ; | newline, and the words "или"/"or"/"oder"/"und".

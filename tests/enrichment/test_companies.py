@@ -194,3 +194,48 @@ def test_odd_inputs(text):
     result = normalize_company_name(text)
     assert isinstance(result, CompanyName)
     assert len(result.key) <= 500
+
+
+@pytest.mark.parametrize(
+    ("text", "legal_form", "key"),
+    [
+        # forms from the name-matching reference list (enrichment/data/legal_names.csv)
+        ("Dupont S.P.R.L.", "s.p.r.l.", "dupont"),
+        ("Huber Ges.b.R.", "ges.b.r.", "huber"),
+        ("Aide Sociale A.S.B.L.", "a.s.b.l.", "aide sociale"),
+        ("Kovács Kft.", "Kft.", "kovács"),
+        ("Papadopoulos A.E.", None, "papadopoulos a e"),  # two letters: left alone
+        ("Hansen A.M.B.A.", "a.m.b.a.", "hansen"),
+        ("Müller Kommanditgesellschaft auf Aktien", "KGaA", "müller"),
+        ("Rossi Società a responsabilità limitata", "s.r.l.", "rossi"),
+        ("Nowak Spółka z ograniczoną odpowiedzialnością", "sp. z o.o.", "nowak"),
+        ("Acme Private Limited", "Pvt Ltd", "acme"),
+        ("Acme Pty. Ltd.", "Pty Ltd", "acme"),
+        ("Petrenko TOV", "tov", "petrenko"),  # labels of the reference list as written there
+        # the legal forms the issue names, each stripped
+        ("НКО «Фонд развития»", "НКО", "фонд развития"),
+        ("ИП Петров П.П.", "ИП", "петров п п"),
+        ("Weber UG (haftungsbeschränkt)", "UG (haftungsbeschränkt)", "weber"),
+        ("Weber UG", "UG", "weber"),
+        ("Carrefour SA", "S.A.", "carrefour"),
+        ("Heineken BV", "B.V.", "heineken"),
+        ("Philips NV", "N.V.", "philips"),
+        # last words that are not legal forms stay
+        ("Acme UK", None, "acme uk"),
+        ("Foto SC", None, "foto sc"),
+        ("Hotel Etat", None, "hotel etat"),
+        ("Daten Vat", None, "daten vat"),
+        ("Acme Group", None, "acme group"),
+    ],
+)
+def test_reference_legal_forms(text, legal_form, key):
+    name = normalize_company_name(text)
+    assert (name.legal_form, name.key) == (legal_form, key)
+
+
+def test_reference_list_is_read():
+    from enrichment.normalize.legal_forms import reference_forms
+
+    forms = reference_forms()
+    assert len(forms) > 300
+    assert all(where == "end" for _, where, _ in forms)

@@ -7,6 +7,7 @@ import socket
 import pytest
 
 from enrichment import normalize_website, registrable_domain
+from enrichment.normalize.domains import domain_with_reason
 
 
 @pytest.mark.parametrize(
@@ -99,3 +100,27 @@ def test_never_uses_the_network(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     assert registrable_domain("https://never-seen-before-host.example.org/x") == "example.org"
+
+
+@pytest.mark.parametrize(
+    ("text", "domain", "reason"),
+    [
+        ("https://www.Sberbank.ru/ru/person", "sberbank.ru", "ok"),
+        ("info@Müller-Bau.DE", "xn--mller-bau-q9a.de", "ok"),
+        ("пример.рф", "xn--e1afmkfd.xn--p1ai", "ok"),
+        (None, None, "empty"),
+        ("   ", None, "empty"),
+        ("a" * 3000 + ".com", None, "longer than 2048 characters"),
+        ("not a domain.com", None, "spaces inside: not a URL, host name or email address"),
+        ("ftp://files.firma.de", None, "not a web address (ftp:)"),
+        ("😀.com", None, "not a valid host name"),
+        ("127.0.0.1", None, "an IP address has no registrable domain"),
+        ("http://[::1]/", None, "an IP address has no registrable domain"),
+        ("x..de", None, "not a valid host name (an empty label between dots)"),
+        ("localhost", None, "'localhost' ends in no public suffix (e.g. localhost, a typo)"),
+        ("co.uk", None, "'co.uk' is a public suffix itself, not a domain under one"),
+    ],
+)
+def test_domain_with_reason(text, domain, reason):
+    assert domain_with_reason(text) == (domain, reason)
+    assert registrable_domain(text) == domain

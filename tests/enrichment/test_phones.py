@@ -5,42 +5,80 @@ from __future__ import annotations
 import pytest
 
 from enrichment import Phone, find_phones, normalize_phone
+from enrichment.normalize.phones import TYPES
 
 
 @pytest.mark.parametrize(
-    ("text", "region", "e164", "extension", "kind"),
+    ("text", "region", "e164", "extension", "type_"),
     [
         # Russia: trunk prefix 8, +7, bare 10 digits with a region hint
-        ("8 (495) 123-45-67", "RU", "+74951234567", None, "fixed"),
-        ("+7 495 1234567", None, "+74951234567", None, "fixed"),
-        ("+7 (495) 123-45-67", "DE", "+74951234567", None, "fixed"),
-        ("495-123-45-67", "RU", "+74951234567", None, "fixed"),
+        ("8 (495) 123-45-67", "RU", "+74951234567", None, "fixed_line"),
+        ("+7 495 1234567", None, "+74951234567", None, "fixed_line"),
+        ("+7 (495) 123-45-67", "DE", "+74951234567", None, "fixed_line"),
+        ("495-123-45-67", "RU", "+74951234567", None, "fixed_line"),
         ("8-916-123-45-67", "RU", "+79161234567", None, "mobile"),
         ("+7 916 123 45 67", "ru", "+79161234567", None, "mobile"),
         ("8 800 555-35-35", "RU", "+78005553535", None, "toll_free"),
-        ("тел.: +7 (812) 600-20-00", None, "+78126002000", None, "fixed"),
-        ("+7 (495) 123-45-67 доб. 123", "RU", "+74951234567", "123", "fixed"),
-        ("8 (495) 123-45-67 доб.123", "RU", "+74951234567", "123", "fixed"),
-        ("8 (495) 123-45-67 вн. 12", "RU", "+74951234567", "12", "fixed"),
-        ("+7 495 123 45 67 (доб. 4410)", None, "+74951234567", "4410", "fixed"),
-        ("8 10 49 89 1234567", "RU", "+49891234567", None, "fixed"),
+        ("тел.: +7 (812) 600-20-00", None, "+78126002000", None, "fixed_line"),
+        ("+7 (495) 123-45-67 доб. 123", "RU", "+74951234567", "123", "fixed_line"),
+        ("8 (495) 123-45-67 доб.123", "RU", "+74951234567", "123", "fixed_line"),
+        ("8 (495) 123-45-67 вн. 12", "RU", "+74951234567", "12", "fixed_line"),
+        ("+7 495 123 45 67 (доб. 4410)", None, "+74951234567", "4410", "fixed_line"),
+        ("8 10 49 89 1234567", "RU", "+49891234567", None, "fixed_line"),
         # Germany: area-code slash, 0049, Durchwahl written out, direct-dial hyphen kept
-        ("089/1234567", "DE", "+49891234567", None, "fixed"),
-        ("+49 (0)89 1234567", None, "+49891234567", None, "fixed"),
-        ("0049 89 1234567", None, "+49891234567", None, "fixed"),
-        ("089 1234567 Durchwahl 12", "DE", "+49891234567", "12", "fixed"),
-        ("+49 89 12345-12", None, "+49891234512", None, "fixed"),
+        ("089/1234567", "DE", "+49891234567", None, "fixed_line"),
+        ("+49 (0)89 1234567", None, "+49891234567", None, "fixed_line"),
+        ("0049 89 1234567", None, "+49891234567", None, "fixed_line"),
+        ("089 1234567 Durchwahl 12", "DE", "+49891234567", "12", "fixed_line"),
+        ("+49 89 12345-12", None, "+49891234512", None, "fixed_line"),
         ("+49 151 23456789", None, "+4915123456789", None, "mobile"),
         ("0800 1234567", "DE", "+498001234567", None, "toll_free"),
         # USA
-        ("+1 650-253-0000 x12", None, "+16502530000", "12", "fixed_or_mobile"),
-        ("(650) 253-0000 ext. 7", "US", "+16502530000", "7", "fixed_or_mobile"),
+        ("+1 650-253-0000 x12", None, "+16502530000", "12", "fixed_line_or_mobile"),
+        ("(650) 253-0000 ext. 7", "US", "+16502530000", "7", "fixed_line_or_mobile"),
         ("+1 (800) 555-0199", None, "+18005550199", None, "toll_free"),
+        ("(201) 555-0123", "US", "+12015550123", None, "fixed_line_or_mobile"),
+        # every libphonenumber type (example numbers of its metadata, written as lists do)
+        ("8 (809) 123-45-67", "RU", "+78091234567", None, "premium_rate"),
+        ("8-808-123-45-67", "RU", "+78081234567", None, "personal_number"),
+        ("0900 1 234567", "DE", "+499001234567", None, "premium_rate"),
+        ("0180 1 2345", "DE", "+4918012345", None, "shared_cost"),
+        ("0700 1234 5678", "DE", "+4970012345678", None, "personal_number"),
+        ("+49 16412345", None, "+4916412345", None, "pager"),
+        ("018500 123456", "DE", "+4918500123456", None, "uan"),
+        ("+44 56 1234 5678", None, "+445612345678", None, "voip"),
+        ("+44 70 1234 5678", None, "+447012345678", None, "personal_number"),
+        ("07400 123456", "GB", "+447400123456", None, "mobile"),
+        ("+41 840 123 456", None, "+41840123456", None, "shared_cost"),
+        ("+41 58 123 45 67", None, "+41581234567", None, "uan"),
+        ("0664 123456", "AT", "+43664123456", None, "mobile"),
+        # Kazakhstan shares +7 with Russia
+        ("8 (771) 000 99 98", "KZ", "+77710009998", None, "mobile"),
+        ("+7 751 123 4567", None, "+77511234567", None, "voip"),
     ],
 )
-def test_valid_numbers(text, region, e164, extension, kind):
+def test_valid_numbers(text, region, e164, extension, type_):
     phone = normalize_phone(text, region)
-    assert phone == Phone(text.strip(), e164, extension, kind, True, "ok")
+    assert phone == Phone(text.strip(), e164, extension, type_, True, "ok")
+    assert phone.type in TYPES
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "region"),
+    [
+        ("8 (495) 123-45-67", "RU", "RU"),
+        ("8 (771) 000 99 98", "RU", "KZ"),  # the number's own country, not the hint
+        ("+7 771 000 9998", None, "KZ"),
+        ("+49 89 1234567", "RU", "DE"),
+        ("+1 650-253-0000", None, "US"),
+        ("+1 416 555 0199", None, "CA"),
+        ("(201) 555-0123", "US", "US"),
+        ("+44 20 7946 0958", None, "GB"),
+        ("123", "RU", None),
+    ],
+)
+def test_region_of_the_number(text, hint, region):
+    assert normalize_phone(text, hint).region == region
 
 
 @pytest.mark.parametrize(
@@ -66,7 +104,7 @@ def test_invalid_numbers(text, region, reason):
     phone = normalize_phone(text, region)
     assert phone.valid is False
     assert phone.e164 is None
-    assert phone.kind == "unknown"
+    assert phone.type == "unknown"
     assert phone.reason == reason
 
 

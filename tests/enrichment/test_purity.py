@@ -46,6 +46,7 @@ def test_facade_exports_exactly_the_public_api():
     assert sorted(enrichment.__all__) == sorted(
         [
             "CompanyName",
+            "DecisionRules",
             "Email",
             "PersonName",
             "Phone",
