@@ -118,9 +118,22 @@ class StorePipeline:
             or time.monotonic() - self._last_flush >= self.flush_seconds
         ):
             self._flush()
-            while len(self.pending) > self.max_pending:
-                await self.pending[0]
+            await self._wait_pending(self.max_pending)
         return record
+
+    async def _wait_pending(self, keep: int) -> None:
+        """Wait until at most ``keep`` batches are being written.
+
+        Awaiting a future that is already done does not yield to the event loop, so its done
+        callback (which takes it off ``pending``) would never run and the loop would spin:
+        yield once whenever the first future is done but still listed.
+        """
+        while len(self.pending) > keep:
+            first = self.pending[0]
+            if not first.done():
+                await asyncio.wait([first])
+            if self.pending and self.pending[0] is first:
+                await asyncio.sleep(0)
 
     def _write(self, records: list[CompanyRecord]) -> BatchResult:
         from storage.db import write_transaction
@@ -164,8 +177,7 @@ class StorePipeline:
 
     async def close_spider(self) -> None:
         self._flush()
-        while self.pending:
-            await self.pending[0]
+        await self._wait_pending(0)
         self._executor.shutdown(wait=True)
         from storage.db import finish_bulk_write
 
