@@ -32,7 +32,7 @@ from enrichment.normalize.registry import (
 from enrichment.normalize.titles import classify_title
 from leadgen.importing.columns import ColumnMapping
 from storage.files import Row
-from storage.records import CompanyRecord, EmailRecord, PersonRecord, Problem
+from storage.records import CompanyRecord, EmailRecord, PersonRecord, Problem, pickle_by_fields
 
 SOCIAL_FIELDS = (
     "linkedin",
@@ -95,6 +95,7 @@ _ROW_FIELDS = frozenset(
 _COMPANY_CACHE_SIZE = 20_000
 
 
+@pickle_by_fields
 @dataclass(slots=True)
 class MappedRow:
     number: int

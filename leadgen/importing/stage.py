@@ -223,14 +223,22 @@ def import_file(
 _worker_mapper: RowMapper | None = None
 
 
-def _init_worker(mapper: RowMapper) -> None:
-    global _worker_mapper
-    _worker_mapper = mapper
+_worker_batches: list[list[Row]] | None = None
+
+
+def _init_worker(mapper: RowMapper, batches: list[list[Row]] | None = None) -> None:
+    global _worker_mapper, _worker_batches
+    _worker_mapper, _worker_batches = mapper, batches
     gc.enable()  # a forked worker inherits the writer's paused collector
 
 
-def _map_in_worker(rows: list[Row]) -> list[MappedRow]:
+def _map_in_worker(rows: list[Row] | int) -> list[MappedRow]:
+    """Map one batch: the rows themselves, or (forked worker) the index of a batch it
+    inherited — the writer then pickles no rows at all."""
     assert _worker_mapper is not None
+    if isinstance(rows, int):
+        assert _worker_batches is not None
+        rows = _worker_batches[rows]
     return [_worker_mapper.map(row) for row in rows]
 
 
@@ -248,14 +256,17 @@ def _mapped_batches(mapper: RowMapper, batches: list[list[Row]]) -> Iterator[lis
         # Hide what is alive now (the file's rows) from the forked worker's collector: it
         # would touch, and so copy, every page the worker shares with this process.
         gc.freeze()
+    # A forked worker starts with the batches in its memory (nothing is pickled to fork), so
+    # it is sent batch numbers; a spawned one is sent the rows.
+    inherited = method == "fork"
     with ProcessPoolExecutor(
         max_workers=1,
         mp_context=multiprocessing.get_context(method),
         initializer=_init_worker,
-        initargs=(mapper,),
+        initargs=(mapper, batches) if inherited else (mapper,),
     ) as pool:
         pending: deque[Future] = deque()
-        todo = iter(batches)
+        todo = iter(range(len(batches))) if inherited else iter(batches)
         for batch in itertools.islice(todo, MAP_AHEAD):
             pending.append(pool.submit(_map_in_worker, batch))
         while pending:
