@@ -110,7 +110,7 @@ def enrich_cmd(
     from leadgen.progress import progress
     from leadgen.verifying import parse_nameserver
     from storage.domains import MailDomainCache
-    from storage.enrich import SegmentNotFound, company_ids_for
+    from storage.enrich import SegmentNotFound, company_ids_for, count_without_domain
     from storage.queries import ProspectFilter
     from storage.runs import finish_run, start_run
 
@@ -144,6 +144,7 @@ def enrich_cmd(
         _fail(f"no segment named {segment!r} (segments are created by leadgen score)", 2)
     if limit is not None:
         ids = ids[:limit]
+    no_domain = 0 if segment is not None else count_without_domain(engine, flt)
     parameters = {
         "segment": segment,
         "filters": flt.as_dict(),
@@ -154,6 +155,7 @@ def enrich_cmd(
         "retry_minutes": retry_minutes,
         "max_attempts": max_attempts,
         "companies": len(ids),
+        "companies_without_domain": no_domain,
     }
     run_id = start_run(engine, "enrich", parameters)
     cache = MailDomainCache(engine, dns_ttl=config.dns_ttl, catch_all_ttl=config.catch_all_ttl)
@@ -187,7 +189,7 @@ def enrich_cmd(
             err.print("interrupted: what was checked so far is stored; run again to go on")
             raise typer.Exit(130) from None
         raise
-    summary = counts.as_dict()
+    summary = {**counts.as_dict(), "companies_without_domain": no_domain}
     finish_run(
         engine,
         run_id,
@@ -205,5 +207,11 @@ def enrich_cmd(
         f"unknown {summary['unknown']} ({summary['retries_scheduled']} retries scheduled)",
         highlight=False,
     )
+    if no_domain:
+        err.print(
+            f"{no_domain} matching companies have no domain: no address can be guessed or "
+            "verified for them (a crawl or an import with websites fills it)",
+            highlight=False,
+        )
     for p in job.problems[:20]:
         err.print(f"  company {p['company_id']} person {p['person_id']}: {p['reason']}")

@@ -124,6 +124,17 @@ def company_ids_for(
         return list(conn.execute(q.order_by(_C.c.id)).scalars())
 
 
+def count_without_domain(engine: Engine, flt: ProspectFilter | None = None) -> int:
+    """Companies the filter matches that have no domain: nothing to guess or verify from."""
+    from sqlalchemy import func
+
+    q = select(func.count()).select_from(_C).where(_C.c.domain.is_(None))
+    if flt is not None:
+        q = q.where(*flt.clauses())
+    with engine.connect() as conn:
+        return conn.execute(q).scalar_one()
+
+
 def _teaches(e: dict[str, Any], domain: str) -> bool:
     return (
         e["domain"] == domain

@@ -76,6 +76,12 @@ def seed(engine) -> None:
             domain="nullmx.de",
             people=[_person("Otto Null", "Otto", "Null")],
         ),
+        CompanyRecord(
+            source=SITE,
+            name="ООО Без сайта",
+            name_key="без сайта",
+            people=[_person("Анна Орлова", "Анна", "Орлова")],
+        ),
     ]
     with engine.begin() as conn:
         upsert_batch(conn, records)
@@ -136,6 +142,7 @@ def test_enrich_with_smtp_end_to_end(db_url, dns_server, mail_servers):
     assert r.exit_code == 0, r.output
     counts = json.loads(r.stdout)
     assert counts["companies"] == 4 and counts["people"] == 6
+    assert counts["companies_without_domain"] == 1  # counted, not silently skipped
     assert counts["no_mail_domain"] == 1  # nullmx.de: nobody guessed there
     e = emails(engine)
 
