@@ -7,13 +7,20 @@ A thin shell over ``leadgen.enrich_job.EnrichJob`` (registered on the main Typer
 from __future__ import annotations
 
 import json
-import os
 from datetime import timedelta
 from typing import Annotated
 
 import typer
 
 from leadgen.cli import _engine, _fail, app, err
+from leadgen.verifying import (
+    HeloOption,
+    MailFromOption,
+    NameserverOption,
+    SmtpPortOption,
+    TimeoutOption,
+    verify_config,
+)
 
 
 @app.command(
@@ -63,31 +70,11 @@ def enrich_cmd(
     max_attempts: Annotated[
         int, typer.Option(min=1, help="Checks of one address that may end temporarily.")
     ] = 5,
-    nameserver: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--nameserver",
-            help="DNS server HOST[:PORT] (repeatable; env LEADGEN_NAMESERVERS, comma-separated; "
-            "default: the system's).",
-        ),
-    ] = None,
-    smtp_port: Annotated[
-        int,
-        typer.Option(envvar="LEADGEN_SMTP_PORT", help="Port of the MX hosts (25 on the internet)."),
-    ] = 25,
-    timeout: Annotated[
-        float, typer.Option(help="Seconds for each network step (DNS lookup, connect, command).")
-    ] = 10.0,
-    helo: Annotated[
-        str,
-        typer.Option(envvar="LEADGEN_HELO_NAME", help="Name given in EHLO (use your FQDN)."),
-    ] = "localhost",
-    mail_from: Annotated[
-        str | None,
-        typer.Option(
-            envvar="LEADGEN_MAIL_FROM", help="Reverse path for MAIL FROM (default postmaster@HELO)."
-        ),
-    ] = None,
+    nameserver: NameserverOption = None,
+    smtp_port: SmtpPortOption = 25,
+    timeout: TimeoutOption = 10.0,
+    helo: HeloOption = "localhost",
+    mail_from: MailFromOption = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the run's counts as JSON on stdout.")
     ] = False,
@@ -105,28 +92,23 @@ def enrich_cmd(
     """
     from enrichment.email_job import RetryPolicy
     from enrichment.patterns import guess, learn
-    from enrichment.verify import VerifyConfig, verify_emails
+    from enrichment.verify import verify_emails
     from leadgen.enrich_job import EnrichJob, EnrichOptions
     from leadgen.progress import progress
-    from leadgen.verifying import parse_nameserver
     from storage.domains import MailDomainCache
     from storage.enrich import SegmentNotFound, company_ids_for, count_without_domain
     from storage.queries import ProspectFilter
     from storage.runs import finish_run, start_run
 
-    raw_ns = list(nameserver or [])
-    if not raw_ns and os.environ.get("LEADGEN_NAMESERVERS"):
-        raw_ns = os.environ["LEADGEN_NAMESERVERS"].replace(",", " ").split()
+    config = verify_config(
+        smtp=smtp,
+        nameserver=nameserver,
+        smtp_port=smtp_port,
+        timeout=timeout,
+        helo=helo,
+        mail_from=mail_from,
+    )
     try:
-        nameservers = [parse_nameserver(n) for n in raw_ns] or None
-        config = VerifyConfig(
-            smtp=smtp,
-            nameservers=tuple(nameservers) if nameservers else None,
-            smtp_port=smtp_port,
-            timeout=timeout,
-            helo_name=helo,
-            mail_from=mail_from,
-        )
         policy = RetryPolicy(
             retry_after=timedelta(minutes=retry_minutes),
             max_attempts=max_attempts,

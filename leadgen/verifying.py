@@ -54,6 +54,64 @@ def _read_file(path: Path) -> list[str]:
     return out_lines
 
 
+NameserverOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--nameserver",
+        help="DNS server HOST[:PORT] (repeatable; env LEADGEN_NAMESERVERS, comma-separated; "
+        "default: the system's).",
+    ),
+]
+SmtpPortOption = Annotated[
+    int,
+    typer.Option(envvar="LEADGEN_SMTP_PORT", help="Port of the MX hosts (25 on the internet)."),
+]
+TimeoutOption = Annotated[
+    float, typer.Option(help="Seconds for each network step (DNS lookup, connect, command).")
+]
+HeloOption = Annotated[
+    str, typer.Option(envvar="LEADGEN_HELO_NAME", help="Name given in EHLO (use your FQDN).")
+]
+MailFromOption = Annotated[
+    str | None,
+    typer.Option(
+        envvar="LEADGEN_MAIL_FROM", help="Reverse path for MAIL FROM (default postmaster@HELO)."
+    ),
+]
+
+
+def verify_config(
+    *,
+    smtp: bool,
+    nameserver: list[str] | None,
+    smtp_port: int,
+    timeout: float,
+    helo: str,
+    mail_from: str | None,
+    **more,
+):
+    """The ``VerifyConfig`` of the shared options (``--nameserver`` else LEADGEN_NAMESERVERS);
+    a bad value exits with a usage error naming it."""
+    from enrichment.verify import VerifyConfig
+
+    raw_ns = list(nameserver or [])
+    if not raw_ns and os.environ.get("LEADGEN_NAMESERVERS"):
+        raw_ns = os.environ["LEADGEN_NAMESERVERS"].replace(",", " ").split()
+    try:
+        nameservers = [parse_nameserver(n) for n in raw_ns] or None
+        return VerifyConfig(
+            smtp=smtp,
+            nameservers=tuple(nameservers) if nameservers else None,
+            smtp_port=smtp_port,
+            timeout=timeout,
+            helo_name=helo,
+            mail_from=mail_from,
+            **more,
+        )
+    except ValueError as exc:
+        _fail(str(exc), 2)
+
+
 @app.command(
     "verify",
     epilog=(
@@ -81,31 +139,11 @@ def verify_cmd(
             help="Ask the mail servers (RCPT TO, never DATA); without it only syntax and DNS.",
         ),
     ] = False,
-    nameserver: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--nameserver",
-            help="DNS server HOST[:PORT] (repeatable; env LEADGEN_NAMESERVERS, comma-separated; "
-            "default: the system's).",
-        ),
-    ] = None,
-    smtp_port: Annotated[
-        int,
-        typer.Option(envvar="LEADGEN_SMTP_PORT", help="Port of the MX hosts (25 on the internet)."),
-    ] = 25,
-    timeout: Annotated[
-        float, typer.Option(help="Seconds for each network step (DNS lookup, connect, command).")
-    ] = 10.0,
-    helo: Annotated[
-        str,
-        typer.Option(envvar="LEADGEN_HELO_NAME", help="Name given in EHLO (use your FQDN)."),
-    ] = "localhost",
-    mail_from: Annotated[
-        str | None,
-        typer.Option(
-            envvar="LEADGEN_MAIL_FROM", help="Reverse path for MAIL FROM (default postmaster@HELO)."
-        ),
-    ] = None,
+    nameserver: NameserverOption = None,
+    smtp_port: SmtpPortOption = 25,
+    timeout: TimeoutOption = 10.0,
+    helo: HeloOption = "localhost",
+    mail_from: MailFromOption = None,
     concurrency: Annotated[int, typer.Option(help="Domains checked at once.")] = 100,
     per_host_limit: Annotated[int, typer.Option(help="SMTP sessions at once per MX host.")] = 4,
     rate: Annotated[
@@ -127,7 +165,7 @@ def verify_cmd(
     and every deliverable-looking address without --smtp).  Domain facts (MX, catch-all) are
     cached in the database (mail_domains) for a day and a week.
     """
-    from enrichment.verify import VerifyConfig, verify_emails_sync
+    from enrichment.verify import verify_emails_sync
     from leadgen.progress import progress
 
     addresses = list(emails or [])
@@ -135,24 +173,17 @@ def verify_cmd(
         addresses += _read_file(file)
     if not addresses:
         _fail("no addresses: give EMAIL… or --file FILE", 2)
-    raw_ns = list(nameserver or [])
-    if not raw_ns and os.environ.get("LEADGEN_NAMESERVERS"):
-        raw_ns = os.environ["LEADGEN_NAMESERVERS"].replace(",", " ").split()
-    try:
-        nameservers = [parse_nameserver(n) for n in raw_ns] or None
-        config = VerifyConfig(
-            smtp=smtp,
-            nameservers=tuple(nameservers) if nameservers else None,
-            smtp_port=smtp_port,
-            timeout=timeout,
-            helo_name=helo,
-            mail_from=mail_from,
-            concurrency=concurrency,
-            per_host_limit=per_host_limit,
-            rate_per_second=rate,
-        )
-    except ValueError as exc:
-        _fail(str(exc), 2)
+    config = verify_config(
+        smtp=smtp,
+        nameserver=nameserver,
+        smtp_port=smtp_port,
+        timeout=timeout,
+        helo=helo,
+        mail_from=mail_from,
+        concurrency=concurrency,
+        per_host_limit=per_host_limit,
+        rate_per_second=rate,
+    )
     cache = None
     if not no_cache:
         try:

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, bindparam, select, update
 
 from storage.clock import utcnow
 from storage.db import write_transaction
-from storage.models import EMAIL_STATUSES, MAIL_STATUSES, Email, MailDomain
+from storage.models import EMAIL_STATUSES, EMAIL_VERIFY_FIELDS, MAIL_STATUSES, Email, MailDomain
 
 __all__ = ["MailDomainCache", "store_verify_results"]
 
@@ -31,20 +31,7 @@ _CHUNK = 500
 _DNS = ("mail_status", "mx_hosts", "dns_reason", "dns_checked_at")
 _CATCH_ALL = ("catch_all", "catch_all_checked_at")
 #: The verification fields a result carries onto its ``emails`` row.
-RESULT_FIELDS = (
-    "status",
-    "syntax_ok",
-    "mx_hosts",
-    "catch_all",
-    "disposable",
-    "role",
-    "free_provider",
-    "greylisted",
-    "full_inbox",
-    "disabled",
-    "reason",
-    "checked_at",
-)
+RESULT_FIELDS = (*EMAIL_VERIFY_FIELDS, "checked_at")
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -22,7 +22,16 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage.bulk import select_in
-from storage.models import ChangeEvent, Company, Email, MailDomain, Observation, Person, Score
+from storage.models import (
+    EMAIL_VERIFY_FIELDS,
+    ChangeEvent,
+    Company,
+    Email,
+    MailDomain,
+    Observation,
+    Person,
+    Score,
+)
 from storage.models import Segment as SegmentRow
 from storage.queries import ProspectFilter
 from storage.repository import value_hash
@@ -36,19 +45,7 @@ _O = Observation.__table__
 _EV = ChangeEvent.__table__
 
 #: Email columns a verification sets (the verifier's result fields).
-VERIFY_FIELDS = (
-    "status",
-    "syntax_ok",
-    "mx_hosts",
-    "catch_all",
-    "disposable",
-    "role",
-    "free_provider",
-    "greylisted",
-    "full_inbox",
-    "disabled",
-    "reason",
-)
+VERIFY_FIELDS = EMAIL_VERIFY_FIELDS
 _EMAIL_READ = (
     "id",
     "address",

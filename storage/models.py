@@ -29,6 +29,20 @@ EMAIL_EVIDENCE = ("web", "learned", "prior")
 #: Whether a domain can receive mail, from DNS (``mail_domains.mail_status``).
 MAIL_STATUSES = ("ok", "null_mx", "nxdomain", "no_host", "unknown")
 ENTITY_TYPES = ("company", "person", "email")
+#: The columns of ``emails`` a verification result sets (``enrichment.verify`` result fields).
+EMAIL_VERIFY_FIELDS = (
+    "status",
+    "syntax_ok",
+    "mx_hosts",
+    "catch_all",
+    "disposable",
+    "role",
+    "free_provider",
+    "greylisted",
+    "full_inbox",
+    "disabled",
+    "reason",
+)
 
 
 def _json(default: Any = None) -> Any:
