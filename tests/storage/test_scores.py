@@ -529,3 +529,54 @@ def test_segment_report(seeded):
         {"source": "import:messe.csv", "companies": 1},
         {"source": "romashka.ru", "companies": 1},
     ]
+
+
+def test_export_with_segment_columns(seeded, tmp_path):
+    import json
+    from pathlib import Path
+
+    from storage.exports import SEGMENT_COLUMNS, columns, export
+    from storage.queries import ProspectFilter
+
+    engine, ids, _ = seeded
+    _save(engine, _results(ids))
+    set_override(engine, "retail-ru", ids["Acme Inc"], "scale", "partner")
+    plain = columns()
+    assert columns(segment=True) == plain + [c for c, _ in SEGMENT_COLUMNS]
+
+    def rows(**kw):
+        path = tmp_path / "out.jsonl"
+        export(engine, path, fmt="jsonl", flt=ProspectFilter(), **kw)
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+    everything = rows()
+    assert len(everything) == 5 and list(everything[0]) == plain
+    scored = rows(segment="retail-ru")
+    assert [r["company_id"] for r in scored] == sorted(
+        [ids["ООО Ромашка"], ids["Müller GmbH"], ids["Acme Inc"]]
+    )
+    acme = next(r for r in scored if r["company_id"] == ids["Acme Inc"])
+    assert {c: acme[c] for c, _ in SEGMENT_COLUMNS} == {
+        "segment": "retail-ru",
+        "tier": "scale",
+        "tier_overridden": True,
+        "cell": "low/low",
+        "attractiveness": 10.0,
+        "position": 20.0,
+        "total": 15.0,
+        "dqi": 1.0,
+    }
+    base = {r["company_id"]: r for r in everything}
+    for r in scored:  # the usual columns are unchanged
+        assert {c: r[c] for c in plain} == base[r["company_id"]]
+    scale = rows(segment="retail-ru", tier="scale")
+    assert [r["company_id"] for r in scale] == sorted([ids["Müller GmbH"], ids["Acme Inc"]])
+    people = rows(segment="retail-ru", tier="strategic", contacts=True)  # one row per person
+    assert [(r["contact_name"], r["tier"]) for r in people] == [
+        ("Иван Петров", "strategic"),
+        ("Мария Сидорова", "strategic"),
+    ]
+    with pytest.raises(UnknownSegment):
+        rows(segment="nope")
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "export.md").read_text(encoding="utf-8")
+    assert [c for c, _ in SEGMENT_COLUMNS if f"`{c}`" not in doc] == []
