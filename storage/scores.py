@@ -21,12 +21,27 @@ when there is one) and flag it.
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    Table,
+    Text,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from storage.bulk import IN_CHUNK, insert_rows, select_in, update_rows
 from storage.clock import utcnow
@@ -35,6 +50,13 @@ from storage.models import Company, Score, Segment
 from storage.queries import _attach_contacts, _fetch
 
 _S = Score.__table__
+#: The scores table as the bulk writer sees it: ``explanation`` arrives already serialized
+#: (``_score_row``), so ``storage.bulk`` passes the text through instead of dumping it again.
+_S_WRITE = Table(
+    "scores",
+    MetaData(),
+    *(Column(c.name, Text() if c.name == "explanation" else c.type) for c in _S.columns),
+)
 _G = Segment.__table__
 _C = Company.__table__
 
@@ -69,6 +91,37 @@ def _result_company(r: dict[str, Any]) -> int:
     if isinstance(cid, bool) or not isinstance(cid, int):
         raise ValueError(f"a score result needs an integer company_id, not {cid!r}")
     return cid
+
+
+_NUMBERS = ("attractiveness", "position", "total", "dqi")
+
+
+def _score_row(cid: int, r: dict[str, Any]) -> dict[str, Any]:
+    """The stored fields of one result, checked: a bad value names the company and field."""
+    row = {f: r.get(f) for f in SCORE_FIELDS}
+    for f in _NUMBERS:
+        v = row[f]
+        if v is None:
+            continue
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise ValueError(f"company {cid}: {f} must be a finite number, not {v!r}")
+        row[f] = float(v)
+    if row["tier"] is not None and row["tier"] not in TIERS:
+        raise ValueError(
+            f"company {cid}: tier must be one of {', '.join(TIERS)}, not {row['tier']!r}"
+        )
+    if row["cell"] is not None and not isinstance(row["cell"], str):
+        raise ValueError(f"company {cid}: cell must be text, not {row['cell']!r}")
+    explanation = r.get("explanation") or {}
+    if not isinstance(explanation, dict):
+        raise ValueError(
+            f"company {cid}: explanation must be a dict, not {type(explanation).__name__}"
+        )
+    try:  # serialized here, once: strict JSON on both backends (no NaN / Infinity)
+        row["explanation"] = json.dumps(explanation, allow_nan=False)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"company {cid}: explanation is not JSON ({e})") from None
+    return row
 
 
 def save_scores(
@@ -134,8 +187,8 @@ def save_scores(
                 if len(known) < len(new):
                     counts["missing"] += len(new) - len(known)
                     new[:] = [r for r in new if r["company_id"] in known]
-            insert_rows(conn, _S, new)
-            update_rows(conn, _S, changed)
+            insert_rows(conn, _S_WRITE, new)
+            update_rows(conn, _S_WRITE, changed)
             counts["inserted"] += len(new)
             counts["updated"] += len(changed)
             new.clear()
@@ -146,8 +199,7 @@ def save_scores(
             if cid in seen:
                 raise ValueError(f"company {cid} appears twice in the results of {segment_name!r}")
             seen.add(cid)
-            row = {f: r.get(f) for f in SCORE_FIELDS}
-            row["explanation"] = r.get("explanation") or {}
+            row = _score_row(cid, r)
             row["config_hash"] = config_hash
             row["run_id"] = run_id
             row["scored_at"] = now

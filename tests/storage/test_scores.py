@@ -432,13 +432,23 @@ def test_save_scores_removes_dropped_companies_and_skips_missing(seeded):
         ([{"total": 3}], "integer company_id"),
         ([{"company_id": "7"}], "integer company_id"),
         ([{"company_id": 1}, {"company_id": 1}], "appears twice"),
+        ([{"company_id": 1, "total": float("nan")}], "total must be a finite number"),
+        ([{"company_id": 1, "dqi": "0.9"}], "dqi must be a finite number"),
+        ([{"company_id": 1, "position": True}], "position must be a finite number"),
+        ([{"company_id": 1, "tier": "gold"}], "tier must be one of"),
+        ([{"company_id": 1, "cell": 5}], "cell must be text"),
+        ([{"company_id": 1, "explanation": ["x"]}], "explanation must be a dict"),
+        ([{"company_id": 1, "explanation": {"seen": {1, 2}}}], "explanation is not JSON"),
+        ([{"company_id": 1, "explanation": {"x": float("inf")}}], "explanation is not JSON"),
     ],
 )
 def test_save_scores_rejects_bad_results(seeded, bad, message):
     engine, ids, _ = seeded
     bad = [{**b, "company_id": ids["Acme Inc"]} if b.get("company_id") == 1 else b for b in bad]
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=message) as err:
         _save(engine, bad)
+    if "company_id" not in message:
+        assert f"company {ids['Acme Inc']}" in str(err.value)
     with engine.connect() as conn:  # nothing half-written
         assert conn.execute(select(Segment.id)).first() is None
 
