@@ -118,17 +118,50 @@ def _accounts(conn: Connection, rows: list[tuple[Any, ...]]) -> list[dict[str, A
         return []
     ids = [r[0] for r in rows]
     accounts: dict[int, dict[str, Any]] = {}
-    for r in rows:
-        a = dict(zip(_COMPANY_COLUMNS, r, strict=True))
-        a["technologies"] = _decode(a["technologies"], [])
-        a["phones"] = _decode(a["phones"], [])
-        a["social"] = _decode(a["social"], {})
-        if a["revenue"] is not None:
-            a["revenue"] = float(a["revenue"])
-        a["facts"] = {}
-        a["people"] = []
-        a["company_emails"] = []
-        accounts[a["id"]] = a
+    for (
+        cid,
+        name,
+        domain,
+        country,
+        region,
+        city,
+        industry,
+        employees,
+        revenue,
+        status,
+        technologies,
+        inn,
+        ogrn,
+        vat,
+        website,
+        phones,
+        social,
+        description,
+    ) in rows:
+        accounts[cid] = {
+            "id": cid,
+            "name": name,
+            "domain": domain,
+            "country": country,
+            "region": region,
+            "city": city,
+            "industry": industry,
+            "employees": employees,
+            "revenue": None if revenue is None else float(revenue),
+            "revenue_growth": None,
+            "status": status,
+            "technologies": _decode(technologies, []),
+            "inn": inn,
+            "ogrn": ogrn,
+            "vat": vat,
+            "website": website,
+            "phones": _decode(phones, []),
+            "social": _decode(social, {}),
+            "description": description,
+            "facts": {},
+            "people": [],
+            "company_emails": [],
+        }
     people: dict[int, dict[str, Any]] = {}
     for pid, cid, full_name, title, seniority, department, dm, phones in sorted(
         _children(conn, "people", _PERSON_COLUMNS, "gone_at IS NULL", ids)
@@ -141,7 +174,7 @@ def _accounts(conn: Connection, rows: list[tuple[Any, ...]]) -> list[dict[str, A
             "department": department,
             "is_decision_maker": bool(dm),
             "emails": [],
-            "phones": _decode(phones, []),
+            "phones": [] if phones is None or phones == "[]" else _decode(phones, []),
         }
         people[pid] = p
         accounts[cid]["people"].append(p)
@@ -165,13 +198,15 @@ def _accounts(conn: Connection, rows: list[tuple[Any, ...]]) -> list[dict[str, A
         if old is None or key > old:
             latest[(cid, name)] = key
             accounts[cid]["facts"][name] = value
-    out = []
     for a in accounts.values():
-        if a["facts"]:
-            a["facts"] = dict(sorted(a["facts"].items()))
-        a["revenue_growth"] = parse_growth(a["facts"].get("revenue_growth"))
-        out.append(a)
-    return out
+        facts = a["facts"]
+        if facts:
+            if len(facts) > 1:
+                a["facts"] = facts = dict(sorted(facts.items()))
+            growth = facts.get("revenue_growth")
+            if growth is not None:
+                a["revenue_growth"] = parse_growth(growth)
+    return list(accounts.values())
 
 
 def load_accounts(
