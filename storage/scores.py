@@ -390,6 +390,23 @@ def get_explanation(conn: Connection, segment_name: str, company_id: int) -> dic
     return out
 
 
+def list_segments(conn: Connection) -> list[dict[str, Any]]:
+    """Every stored segment by name, with its number of scored accounts."""
+    n = select(_S.c.segment_id, func.count().label("accounts")).group_by(_S.c.segment_id).subquery()
+    q = (
+        select(
+            _G.c.name,
+            _G.c.description,
+            _G.c.config_hash,
+            _G.c.updated_at,
+            func.coalesce(n.c.accounts, 0).label("accounts"),
+        )
+        .outerjoin(n, n.c.segment_id == _G.c.id)
+        .order_by(_G.c.name)
+    )
+    return [dict(r._mapping) for r in conn.execute(q)]
+
+
 def company_segments(conn: Connection, company_id: int) -> list[str]:
     """Names of the segments the company is scored in (for ``leadgen explain COMPANY``)."""
     return list(

@@ -16,9 +16,11 @@ from storage.scores import (
     NotScored,
     UnknownSegment,
     clear_override,
+    company_segments,
     count_segment,
     get_explanation,
     list_segment,
+    list_segments,
     save_scores,
     segment_report,
     set_override,
@@ -590,3 +592,24 @@ def test_export_with_segment_columns(seeded, tmp_path):
         rows(segment="nope")
     doc = (Path(__file__).resolve().parents[2] / "docs" / "export.md").read_text(encoding="utf-8")
     assert [c for c, _ in SEGMENT_COLUMNS if f"`{c}`" not in doc] == []
+
+
+def test_list_segments_and_company_segments(seeded):
+    engine, ids, _ = seeded
+    _save(engine, _results(ids))
+    save_scores(
+        engine,
+        "de-only",
+        description=None,
+        definition={},
+        config_hash="h9",
+        results=_results(ids, **{"ООО Ромашка": None, "Acme Inc": None}),
+        run_id=None,
+    )
+    _save(engine, _results(ids, **{"Müller GmbH": None}))  # Müller fails retail-ru's ICP now
+    with engine.connect() as conn:
+        got = [(s["name"], s["accounts"], s["config_hash"]) for s in list_segments(conn)]
+        assert got == [("de-only", 1, "h9"), ("retail-ru", 2, "h1")]
+        assert company_segments(conn, ids["Müller GmbH"]) == ["de-only"]
+        assert company_segments(conn, ids["ООО Ромашка"]) == ["retail-ru"]
+        assert company_segments(conn, ids["twin.io"]) == []
