@@ -4,7 +4,11 @@ The pure scorer (``scoring/``) turns accounts (``storage.accounts.load_accounts`
 result dict per account of the segment; ``save_scores`` stores them.  A result dict has
 ``company_id`` (or ``id``), ``attractiveness``, ``position`` (0–100), ``cell`` (the 9-box
 cell), ``tier`` (``TIERS``), ``total``, ``dqi`` (0–1 or 0–100, stored as given) and
-``explanation`` (a JSON-able dict, stored as given).  Missing keys store NULL.
+``explanation`` (a dict of strict JSON values: no NaN/Infinity, stored as given).  Missing
+keys store NULL.  A result that breaks this (a non-finite number, an unknown tier, an
+explanation that is not JSON, a company twice) stops the save with a ``ValueError`` naming the
+company, and nothing of the run is written: the scorer is ours, so such a result is a bug to
+see, not a row to skip.
 
 What the report reads from ``explanation`` (written by the scorer, all optional):
 
