@@ -84,7 +84,13 @@ def seed(engine) -> dict[str, int]:
                 department="procurement",
                 is_decision_maker=False,
             ),
-            PersonRecord("Олег Ушедший", "олег ушедший", title="CTO", seniority="c_suite"),
+            PersonRecord(
+                "Олег Ушедший",
+                "олег ушедший",
+                title="CTO",
+                seniority="c_suite",
+                emails=[EmailRecord("oleg@romashka.ru", "romashka.ru")],  # gone: not shown
+            ),
         ],
     )
     muller = CompanyRecord(
