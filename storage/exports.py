@@ -18,6 +18,7 @@ from storage.clock import utcnow
 from storage.files import open_writer
 from storage.models import ExportLog
 from storage.queries import ProspectFilter, count_companies, iter_export_companies
+from storage.scores import TIERS, count_segment, segment_id
 
 FORMATS = ("csv", "xlsx", "jsonl")
 
@@ -65,18 +66,68 @@ TIME_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def columns() -> list[str]:
-    """Export columns in order (the same for company rows and contact rows)."""
-    return [c for c, _ in (*COMPANY_COLUMNS, *CONTACT_COLUMNS, *TIME_COLUMNS)]
+#: Added at the end of every row when the export names a segment (``segment=``).
+SEGMENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("segment", "segment name"),
+    ("tier", "strategic / scale / programmatic (a manual override when there is one)"),
+    ("tier_overridden", "true when the tier was set by hand (leadgen override)"),
+    ("cell", "GE/McKinsey 9-box cell (attractiveness/position)"),
+    ("attractiveness", "attractiveness score, 0–100"),
+    ("position", "our position score, 0–100"),
+    ("total", "total score (the list order)"),
+    ("dqi", "data-quality index of the account"),
+)
+
+
+def columns(segment: bool = False) -> list[str]:
+    """Export columns in order (the same for company rows and contact rows); with
+    ``segment``, the ``SEGMENT_COLUMNS`` after them."""
+    out = [c for c, _ in (*COMPANY_COLUMNS, *CONTACT_COLUMNS, *TIME_COLUMNS)]
+    return out + [c for c, _ in SEGMENT_COLUMNS] if segment else out
+
+
+def _segment_values(conn, segment: str, tier: str | None) -> dict[int, list[Any]]:
+    """company id -> the ``SEGMENT_COLUMNS`` values, for the segment's scored companies (of the
+    effective ``tier`` only, when given)."""
+    if tier is not None and tier not in TIERS:
+        raise ValueError(f"tier must be one of {', '.join(TIERS)}, not {tier!r}")
+    sid = segment_id(conn, segment)
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    out: dict[int, list[Any]] = {}
+    for cid, t, override, cell, att, pos, total, dqi in conn.exec_driver_sql(
+        "SELECT company_id, tier, override_tier, cell, attractiveness, position, total, dqi "
+        f"FROM scores WHERE segment_id = {mark}",
+        (sid,),
+    ):
+        effective = override or t
+        if tier is None or effective == tier:
+            out[cid] = [segment, effective, override is not None, cell, att, pos, total, dqi]
+    return out
 
 
 _NO_CONTACT = [None] * len(CONTACT_COLUMNS)
 
 
-def export_rows(conn, flt: ProspectFilter, *, contacts: bool) -> Iterator[list[Any]]:
+def export_rows(
+    conn,
+    flt: ProspectFilter,
+    *,
+    contacts: bool,
+    segment: str | None = None,
+    tier: str | None = None,
+) -> Iterator[list[Any]]:
     """Rows as lists in ``columns()`` order: one per company with its best contact, or (with
-    ``contacts``) one per current person; ``contact_rank`` decides the best/the order."""
+    ``contacts``) one per current person; ``contact_rank`` decides the best/the order.
+
+    With ``segment``: only the companies scored in it (of the effective ``tier``, if given),
+    each row followed by the ``SEGMENT_COLUMNS`` values (``columns(segment=True)``)."""
+    scored = _segment_values(conn, segment, tier) if segment is not None else None
     for c in iter_export_companies(conn, flt, all_people=contacts):
+        extra = None
+        if scored is not None:
+            extra = scored.get(c.row[0])
+            if extra is None:
+                continue
         (
             cid,
             name,
@@ -124,7 +175,7 @@ def export_rows(conn, flt: ProspectFilter, *, contacts: bool) -> Iterator[list[A
             c.people,
             c.decision_makers,
         ]
-        tail = [first_seen, last_seen]
+        tail = [first_seen, last_seen] if extra is None else [first_seen, last_seen, *extra]
         if not contacts:
             yield head + (c.contacts[0] if c.contacts else _NO_CONTACT) + tail
             continue
@@ -149,16 +200,22 @@ def export(
     contacts: bool = False,
     excel: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    segment: str | None = None,
+    tier: str | None = None,
 ) -> ExportResult:
+    """Write the export; ``segment`` (and ``tier``): see ``export_rows``."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     path = Path(path)
     with engine.connect() as conn:
-        total = count_companies(conn, flt) if progress else 0
+        total = count_companies(conn, flt) if progress and segment is None else 0
+        if progress and segment is not None:
+            total = count_segment(conn, segment, tier=tier)  # at most this many
         done = 0
-        with open_writer(path, fmt, columns(), excel_bom=excel) as out:
+        header = columns(segment=segment is not None)
+        with open_writer(path, fmt, header, excel_bom=excel) as out:
             last_company = None
-            for row in export_rows(conn, flt, contacts=contacts):
+            for row in export_rows(conn, flt, contacts=contacts, segment=segment, tier=tier):
                 out.write(row)
                 if progress and row[0] != last_company:
                     last_company = row[0]
@@ -174,7 +231,9 @@ def export(
                 kind="contacts" if contacts else "companies",
                 format=fmt,
                 path=str(path),
-                filters=flt.as_dict(),
+                filters=flt.as_dict()
+                | ({"segment": segment} if segment is not None else {})
+                | ({"tier": tier} if tier is not None else {}),
                 row_count=count,
                 sha256=digest,
             )
