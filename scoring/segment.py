@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -205,7 +206,7 @@ class ScoringConfig:
     position: AxisConfig
     medium: float = 40.0  # an axis score >= medium is "medium", >= high is "high"
     high: float = 70.0
-    tiers: Mapping[str, str] = DEFAULT_TIERS
+    tiers: Mapping[str, str] = field(default_factory=lambda: DEFAULT_TIERS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +245,7 @@ class SegmentConfig:
     hash: str = field(default="", compare=False)
 
     _override_index: Mapping[tuple[str, str], Override] = field(
-        default=MappingProxyType({}), compare=False, repr=False
+        default_factory=lambda: MappingProxyType({}), compare=False, repr=False
     )
 
     def override_for(self, account: Mapping[str, Any]) -> Override | None:
@@ -272,6 +273,10 @@ def _norm_domain(value: Any) -> str | None:
     if text.startswith("www."):
         text = text[4:]
     return text or None
+
+
+def _company_key(name: str) -> str:
+    return " ".join(re.sub(r"[\"'«»“”„`]+", " ", name).split()).casefold()
 
 
 def _norm_inn(value: Any) -> str | None:
@@ -590,7 +595,7 @@ def _icp(v: _Validator, t: Mapping[str, Any]) -> IcpConfig:
             if d
         ),
         exclude_companies=frozenset(
-            c.casefold() for c in v.strings(t.get("exclude_companies"), "icp.exclude_companies")
+            _company_key(c) for c in v.strings(t.get("exclude_companies"), "icp.exclude_companies")
         ),
         exclude_statuses=frozenset(
             s.lower()
@@ -656,11 +661,10 @@ def _criterion(v: _Validator, t: Any, path: str) -> Criterion | None:
         words = v.strings(t.get("keywords"), f"{path}.keywords")
         if not words and "keywords" not in t:
             v.error(f"{path}.keywords", "missing (a list of words to look for)")
-        folded = []
+        folded: dict[str, str] = {}
         for w in words:
-            if w.casefold() not in folded:
-                folded.append(w.casefold())
-        kw["keywords"] = tuple(folded)
+            folded.setdefault(w.casefold(), w)
+        kw["keywords"] = tuple(folded.values())
         kw["points"] = v.number(t.get("points"), f"{path}.points", 0.0, low=0)
         kw["none"] = v.number(t.get("none"), f"{path}.none", 0.0, low=0)
         mode = t.get("mode", "any")
