@@ -23,20 +23,27 @@ _NO = frozenset({"no", "n", "false", "0", "нет", "nein", "-", "none", "keine"
 
 def score_bands(value: Any, c: Criterion) -> Result:
     """The points of the highest band whose ``min`` the number reaches; 0 below the first."""
-    if is_missing(value):
+    t = type(value)
+    if t is int or (t is float and value - value == 0.0):
+        number = value
+    elif is_missing(value):
         return c.missing, None, "missing"
-    number, reason = to_number(value)
-    if number is None:
-        return c.missing, value, f"unreadable: {reason}"
-    points = None
-    low = 0.0
+    else:
+        number, reason = to_number(value)
+        if number is None:
+            return c.missing, value, f"unreadable: {reason}"
     for low, band_points in reversed(c.bands):
         if number >= low:
-            points = band_points
-            break
-    if points is None:
-        return 0.0, number, "below"
-    return points, number, f"band {low:g}"
+            return band_points, number, "band"
+    return 0.0, number, "below"
+
+
+def band_of(number: float, c: Criterion) -> float | None:
+    """The ``min`` of the band a number falls in (None below every band)."""
+    for low, _ in reversed(c.bands):
+        if number >= low:
+            return low
+    return None
 
 
 def score_categories(value: Any, c: Criterion) -> Result:
@@ -79,6 +86,13 @@ def _keyword_re(keywords: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
+def _find(keywords: tuple[str, ...], text: str) -> tuple[str, ...]:
+    # Technology lists and stock phrases repeat across accounts: the criterion's memo keeps
+    # what was found per text (the caller copies the list it hands out).
+    spelled = _spelling(keywords)
+    return tuple(sorted({spelled[m.casefold()] for m in _keyword_re(keywords).findall(text)}))
+
+
 def score_keywords(value: Any, c: Criterion) -> Result:
     """Keywords found as whole words in the text (or in the list's items), case ignored.
 
@@ -87,18 +101,25 @@ def score_keywords(value: Any, c: Criterion) -> Result:
     """
     if is_missing(value):
         return c.missing, None, "missing"
-    if isinstance(value, list | tuple):
-        text = "\n".join(v for v in value if isinstance(v, str))
+    if type(value) is list or type(value) is tuple:
+        try:
+            text = "\n".join(value)
+        except TypeError:  # a non-text item: looked past
+            text = "\n".join(v for v in value if isinstance(v, str))
     elif isinstance(value, str):
         text = value
     else:
         return c.missing, value, f"unreadable: not text: {value!r}"
-    spelled = _spelling(c.keywords)
-    found = sorted({spelled[m.casefold()] for m in _keyword_re(c.keywords).findall(text)})
+    memo = c._memo
+    found = memo.get(text)
+    if found is None:
+        if len(memo) > 65536:
+            memo.clear()
+        found = memo[text] = list(_find(c.keywords, text))
     if not found:
         return c.none, [], "no match"
     points = c.points * (len(found) if c.mode == "each" else 1)  # type: ignore[operator]
-    return points, found, "match"
+    return points, list(found), "match"
 
 
 def score_boolean(value: Any, c: Criterion) -> Result:

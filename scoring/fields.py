@@ -68,7 +68,7 @@ def get_path(account: Mapping[str, Any], path: str) -> Any:
     head, _, rest = path.partition(".")
     value = account.get(head)
     if rest:
-        return value.get(rest) if isinstance(value, Mapping) else None
+        return value.get(rest) if (type(value) is dict or isinstance(value, Mapping)) else None
     return value
 
 
@@ -76,6 +76,11 @@ def is_missing(value: Any) -> bool:
     """None, empty text, an empty list/map, NaN."""
     if value is None:
         return True
+    t = type(value)
+    if t is int:
+        return False
+    if t is str:
+        return not value.strip()
     if isinstance(value, str):
         return not value.strip()
     if isinstance(value, float):
@@ -87,6 +92,11 @@ def is_missing(value: Any) -> bool:
 
 def to_number(value: Any) -> tuple[float | None, str | None]:
     """``(number, None)`` or ``(None, reason)``; booleans are not numbers, NaN/inf are missing."""
+    t = type(value)
+    if t is int:
+        return float(value), None
+    if t is float:
+        return (value, None) if value - value == 0.0 else (None, f"not a number: {value!r}")
     if value is None:
         return None, "missing"
     if isinstance(value, bool):
@@ -97,6 +107,19 @@ def to_number(value: Any) -> tuple[float | None, str | None]:
         return float(value), None
     if not isinstance(value, str):
         return None, f"not a number: {value!r}"
+    cached = _PARSED.get(value)
+    if cached is None:
+        if len(_PARSED) > 65536:
+            _PARSED.clear()
+        cached = _PARSED[value] = _parse(value)
+    return cached
+
+
+# facts repeat ("40", "yes", "6"): a parsed text is remembered (it is a pure function of it)
+_PARSED: dict[str, tuple[float | None, str | None]] = {}
+
+
+def _parse(value: str) -> tuple[float | None, str | None]:
     text = _SPACES.sub("", value)
     if not text:
         return None, "missing"

@@ -76,11 +76,17 @@ def icp_check(account: Mapping[str, Any], icp: IcpConfig) -> tuple[bool, list[st
     """``(passes, reasons)``: every hard filter of the segment the account fails, in order."""
     reasons: list[str] = []
     missing = icp.missing
-    _one_of(account.get("country"), icp.countries, "country", missing, reasons, upper=True)
-    _one_of(account.get("region"), icp.regions, "region", missing, reasons)
-    _one_of(account.get("industry"), icp.industries, "industry", missing, reasons)
-    _in_range(account.get("employees"), icp.employees, "employees", missing, reasons)
-    _in_range(account.get("revenue"), icp.revenue, "revenue", missing, reasons)
+    get = account.get
+    if icp.countries:
+        _one_of(get("country"), icp.countries, "country", missing, reasons, upper=True)
+    if icp.regions:
+        _one_of(get("region"), icp.regions, "region", missing, reasons)
+    if icp.industries:
+        _one_of(get("industry"), icp.industries, "industry", missing, reasons)
+    if icp.employees.min is not None or icp.employees.max is not None:
+        _in_range(get("employees"), icp.employees, "employees", missing, reasons)
+    if icp.revenue.min is not None or icp.revenue.max is not None:
+        _in_range(get("revenue"), icp.revenue, "revenue", missing, reasons)
     if icp.exclude_domains:
         domain = _norm_domain(account.get("domain"))
         if domain and domain in icp.exclude_domains:

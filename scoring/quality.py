@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from scoring.fields import get_path, is_missing, to_number
 from scoring.segment import QualityConfig
@@ -35,15 +35,21 @@ SENIORITY_ORDER = (
 )
 EMAIL_ORDER = {"valid": 0, "risky": 1, "unknown": 2, "unverified": 2, None: 2, "invalid": 3}
 _SENIORITY_RANK = {s: i for i, s in enumerate(SENIORITY_ORDER)}
+_UNKNOWN = _SENIORITY_RANK["unknown"]
+_EMAIL_RANK = {
+    **{k: v for k, v in EMAIL_ORDER.items()},
+    **{k.upper(): v for k, v in EMAIL_ORDER.items() if k},
+    **{k.title(): v for k, v in EMAIL_ORDER.items() if k},
+}
 _NO_EMAIL = 3  # a person without an address is as unreachable as one with an invalid address
 
 _DOMAIN = re.compile(r"(?=.{4,253}$)(?:[\w-]{1,63}\.)+[^\W\d_]{2,63}", re.UNICODE)
 _EMAIL = re.compile(r"[^@\s]+@(?:[\w-]{1,63}\.)+[^\W\d_]{2,63}", re.UNICODE)
+_NOT_DIGIT = re.compile(r"\D+")
 _VAT = re.compile(r"[A-Z]{2}[0-9A-Z+*.]{2,13}")
 
 
-@dataclass(frozen=True, slots=True)
-class DQI:
+class DQI(NamedTuple):
     """One account's data-quality index."""
 
     score: float  # share of required fields correctly filled, 0–1 (1.0 when none required)
@@ -68,7 +74,7 @@ class SegmentQuality:
 
 
 def _inn_ok(digits: str) -> bool:
-    d = [int(ch) for ch in digits]
+    d = list(map(int, digits))
 
     def check(coeffs: Sequence[int]) -> int:
         return sum(c * x for c, x in zip(coeffs, d, strict=False)) % 11 % 10
@@ -141,7 +147,7 @@ def _country(v: Any) -> str | None:
 
 def _phones(v: Any) -> str | None:
     items = v if isinstance(v, list | tuple) else []
-    ok = any(isinstance(p, str) and sum(ch.isdigit() for ch in p) >= 7 for p in items)
+    ok = any(isinstance(p, str) and len(_NOT_DIGIT.sub("", p)) >= 7 for p in items)
     return None if ok else "no phone number with at least 7 digits"
 
 
@@ -178,6 +184,7 @@ CHECKS: dict[str, Callable[[Any], str | None]] = {
 
 
 def _field_problem(account: Mapping[str, Any], path: str) -> str | None:
+    """What is wrong with a required field: "missing", the check's reason, or None (fine)."""
     value = get_path(account, path)
     if is_missing(value):
         return "missing"
@@ -191,17 +198,29 @@ def data_quality(account: Mapping[str, Any], quality: QualityConfig) -> DQI:
     """The account's DQI: share of required fields correctly filled, to-dos, contact rule."""
     todo: list[str] = []
     good = 0
+    get = account.get
     for path in quality.required:
-        problem = _field_problem(account, path)
+        value = get(path)
+        if type(value) is str:  # the common case, checked without the generic path
+            if value.strip():
+                check = CHECKS.get(path)
+                problem = check(value) if check is not None else None
+            else:
+                problem = "missing"
+        else:
+            problem = _field_problem(account, path)
         if problem is None:
             good += 1
         else:
             todo.append(f"{path}: {problem}")
-    people = account.get("people") or ()
-    if not isinstance(people, list | tuple):
-        people = ()
-    contacts = sum(1 for p in people if isinstance(p, Mapping))
-    dms = sum(1 for p in people if isinstance(p, Mapping) and p.get("is_decision_maker") is True)
+    people = get("people")
+    contacts = dms = 0
+    if isinstance(people, list | tuple):
+        for p in people:
+            if type(p) is dict or isinstance(p, Mapping):
+                contacts += 1
+                if p.get("is_decision_maker") is True:
+                    dms += 1
     if contacts < quality.min_contacts:
         todo.append(f"contacts: {contacts} of {quality.min_contacts}")
     if dms < quality.min_decision_makers:
@@ -238,34 +257,39 @@ def segment_quality(dqis: Iterable[DQI], quality: QualityConfig) -> SegmentQuali
     )
 
 
-def _email_rank(person: Mapping[str, Any]) -> int:
-    emails = person.get("emails")
-    best = _NO_EMAIL
-    if isinstance(emails, list | tuple):
+def contact_key(person: Mapping[str, Any]) -> tuple[int, int, int, int]:
+    """Sort key: decision makers first, then best email status (valid > risky > unknown or
+    unverified > invalid or none), then seniority (``SENIORITY_ORDER``), then id (a person
+    without an integer id after those with one, in the order given)."""
+    get = person.get
+    email = _NO_EMAIL
+    emails = get("emails")
+    if emails and isinstance(emails, list | tuple):
         for e in emails:
-            if isinstance(e, Mapping) and e.get("address"):
+            if (type(e) is dict or isinstance(e, Mapping)) and e.get("address"):
                 status = e.get("status")
-                rank = EMAIL_ORDER.get(status.lower() if isinstance(status, str) else None, 2)
-                if rank < best:
-                    best = rank
-    return best
-
-
-def contact_key(person: Mapping[str, Any]) -> tuple[int, int, int, int, str]:
-    """Sort key: decision makers first, then best email status, seniority, id."""
-    seniority = person.get("seniority")
-    pid = person.get("id")
+                rank = _EMAIL_RANK.get(status, 2) if status is None or type(status) is str else 2
+                if rank < email:
+                    email = rank
+    pid = get("id")
+    seniority = get("seniority")
     return (
-        0 if person.get("is_decision_maker") is True else 1,
-        _email_rank(person),
-        _SENIORITY_RANK.get(
-            seniority if isinstance(seniority, str) else "unknown", len(SENIORITY_ORDER) - 1
-        ),
-        pid if isinstance(pid, int) and not isinstance(pid, bool) else 1 << 62,
-        str(pid) if not isinstance(pid, int) else "",
+        0 if get("is_decision_maker") is True else 1,
+        email,
+        _SENIORITY_RANK.get(seniority, _UNKNOWN) if type(seniority) is str else _UNKNOWN,
+        pid if type(pid) is int else 1 << 62,
     )
 
 
 def rank_contacts(people: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The account's people, best first (see ``contact_key``); non-dict entries are dropped."""
-    return sorted((p for p in people if isinstance(p, Mapping)), key=contact_key)
+    return sorted(
+        (p for p in people if (type(p) is dict or isinstance(p, Mapping))), key=contact_key
+    )
+
+
+def ranked_ids(people: Any) -> tuple[Any, ...]:
+    """The ids of ``rank_contacts(people)``; () for anything that is not a list of people."""
+    if not people or not isinstance(people, list | tuple):
+        return ()
+    return tuple(p.get("id") for p in rank_contacts(people))

@@ -192,6 +192,8 @@ class Criterion:
     yes: float = 0.0
     no: float = 0.0
     max_raw: float = field(default=0.0, compare=False)
+    # keywords: text -> keywords found, filled while scoring (not part of the configuration)
+    _memo: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +268,8 @@ def _norm_domain(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     text = value.strip().lower().rstrip(".")
+    if "/" not in text and not text.startswith("www."):
+        return text or None
     for prefix in ("https://", "http://"):
         if text.startswith(prefix):
             text = text[len(prefix) :]
@@ -284,7 +288,7 @@ def _norm_inn(value: Any) -> str | None:
         value = str(value)
     if not isinstance(value, str):
         return None
-    text = "".join(ch for ch in value if not ch.isspace())
+    text = "".join(value.split())
     return text or None
 
 
