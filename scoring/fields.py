@@ -58,8 +58,8 @@ def check_path(path: Any) -> str | None:
         )
     if rest and head not in NESTED_FIELDS:
         return f"{head!r} has no sub-fields (only facts.NAME and social.NAME do)"
-    if head in NESTED_FIELDS and (not rest or "." in rest):
-        return f"{head} needs one key, e.g. '{head}.stores'"
+    if head in NESTED_FIELDS and (rest == "" and "." in path or "." in rest):
+        return f"{head} takes one key, e.g. '{head}.stores' (or '{head}' for the whole map)"
     return None
 
 

@@ -644,7 +644,7 @@ def _criterion(v: _Validator, t: Any, path: str) -> Criterion | None:
     kw: dict[str, Any] = {}
     if kind == "bands":
         kw["bands"] = _bands(v, t.get("bands"), f"{path}.bands")
-        if isinstance(fld, str) and fld.split(".")[0] not in (*NUMERIC_FIELDS, "facts"):
+        if isinstance(fld, str) and not (fld in NUMERIC_FIELDS or fld.startswith("facts.")):
             v.error(f"{path}.field", f"{fld!r} is not numeric; bands need a number field")
         raw = max([p for _, p in kw["bands"]] + [missing])
     elif kind == "categories":

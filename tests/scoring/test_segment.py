@@ -78,9 +78,14 @@ CASES = [
         "unknown field",
     ),
     (
-        _crit(name="x", field="facts", kind="boolean", yes=1),
+        _crit(name="x", field="facts.a.b", kind="boolean", yes=1),
         "scoring.attractiveness.criteria[1].field",
-        "needs one key",
+        "takes one key",
+    ),
+    (
+        _crit(name="x", field="facts", kind="bands", bands=[{"min": 0, "points": 1}]),
+        "scoring.attractiveness.criteria[1].field",
+        "not numeric",
     ),
     (
         _crit(name="x", field="employees.count", kind="boolean", yes=1),
