@@ -183,6 +183,9 @@ CHECKS: dict[str, Callable[[Any], str | None]] = {
 }
 
 
+_TEXT_FIELDS = frozenset(k for k, v in CHECKS.items() if v is _text)
+
+
 def _field_problem(account: Mapping[str, Any], path: str) -> str | None:
     """What is wrong with a required field: "missing", the check's reason, or None (fine)."""
     value = get_path(account, path)
@@ -202,11 +205,14 @@ def data_quality(account: Mapping[str, Any], quality: QualityConfig) -> DQI:
     for path in quality.required:
         value = get(path)
         if type(value) is str:  # the common case, checked without the generic path
-            if value.strip():
-                check = CHECKS.get(path)
-                problem = check(value) if check is not None else None
-            else:
+            if not value.strip():
                 problem = "missing"
+            elif path in _TEXT_FIELDS:
+                problem = None
+            else:
+                problem = CHECKS[path](value) if path in CHECKS else None
+        elif value is None and "." not in path:
+            problem = "missing"
         else:
             problem = _field_problem(account, path)
         if problem is None:
