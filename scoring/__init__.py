@@ -1,3 +1,43 @@
-"""ABM scoring: pure functions over account data (no Scrapy, no database, no enrichment)."""
+"""ABM scoring: pure functions over account data (no Scrapy, no database, no enrichment).
 
-__all__: list[str] = []
+Load a segment file with ``load_segment``; score plain account dicts with ``score_accounts``
+(each ``AccountScore`` carries both axes, the 9-box cell, the tier, any override, the
+explanation, the data-quality index and the ranked contacts); aggregate the DQI with
+``segment_quality``. See docs/segments.md.
+"""
+
+from scoring.criteria import score_bands, score_boolean, score_categories, score_keywords
+from scoring.icp import growth_class, icp_check
+from scoring.model import AccountScore, Contribution, level, score_account, score_accounts
+from scoring.quality import DQI, SegmentQuality, data_quality, rank_contacts, segment_quality
+from scoring.segment import (
+    SegmentConfig,
+    SegmentError,
+    config_hash,
+    load_segment,
+    parse_segment,
+)
+
+__all__ = [
+    "DQI",
+    "AccountScore",
+    "Contribution",
+    "SegmentConfig",
+    "SegmentError",
+    "SegmentQuality",
+    "config_hash",
+    "data_quality",
+    "growth_class",
+    "icp_check",
+    "level",
+    "load_segment",
+    "parse_segment",
+    "rank_contacts",
+    "score_account",
+    "score_accounts",
+    "score_bands",
+    "score_boolean",
+    "score_categories",
+    "score_keywords",
+    "segment_quality",
+]
