@@ -521,6 +521,7 @@ from leadgen import (  # noqa: E402,F401
     enriching,
     guessing,
     normalizing,
+    score_stage,
     verifying,
 )
 

@@ -1,0 +1,160 @@
+"""``leadgen score SEGMENT.toml``: score every account of the database against a segment file.
+
+The stage joins the pure scorer (``scoring``: segment file, criteria, 9-box, tiers, DQI,
+explanations) and the database (``storage.accounts`` reads the accounts, ``storage.scores``
+keeps one scores row per account that passes the segment's ICP filters).  Registered on the
+main Typer app by ``leadgen.cli``.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from leadgen.cli import _engine, _fail, app, err
+
+
+def result_row(score: Any) -> dict[str, Any]:
+    """What ``storage.scores.save_scores`` keeps of one ``scoring.AccountScore``.
+
+    ``tier`` is the tier the segment file gives (its formula, or an override written in the
+    file); a manual override (``override_tier``, set by hand) is kept by the storage side.
+    The explanation holds every criterion with the value seen and the points given, and the
+    data-quality details the report reads (``dqi.missing``, ``dqi.incomplete``)."""
+    data = score.to_dict()
+    dqi = data["dqi"]
+    return {
+        "company_id": score.account_id,
+        "attractiveness": score.attractiveness,
+        "position": score.position,
+        "cell": score.cell,
+        "tier": score.tier,
+        "total": score.total,
+        "dqi": dqi["score"],
+        "explanation": {
+            "criteria": data["explanation"],
+            "computed_tier": data["computed_tier"],
+            "file_override": data["override_reason"] if data["overridden"] else None,
+            "dqi": {
+                "score": dqi["score"],
+                "missing": [m.split(":", 1)[0] for m in dqi["missing"]],
+                "todo": dqi["missing"],
+                "contacts": dqi["contacts"],
+                "decision_makers": dqi["decision_makers"],
+                "contacts_ok": dqi["contacts_ok"],
+                "incomplete": not dqi["complete"],
+            },
+            "contacts": data["contacts"],
+            "config_hash": data["config_hash"],
+        },
+    }
+
+
+def score_segment(engine, path: Path, progress=None) -> dict[str, Any]:
+    """Score the database's accounts against the segment file at ``path``; returns a summary.
+
+    Raises ``scoring.SegmentError`` for a file that does not validate (nothing is written)."""
+    from scoring import load_segment, score_account, segment_quality
+    from storage.accounts import count_accounts, load_accounts
+    from storage.runs import finish_run, start_run
+    from storage.scores import save_scores
+
+    segment = load_segment(path)
+    definition = tomllib.loads(path.read_text(encoding="utf-8"))
+    total = count_accounts(engine)
+    run_id = start_run(
+        engine,
+        "score",
+        {"segment": segment.name, "file": str(path), "config_hash": segment.hash},
+    )
+    rows: list[dict[str, Any]] = []
+    dqis = []
+    tiers: Counter[str] = Counter()
+    cells: Counter[str] = Counter()
+    failed_icp = 0
+    seen = 0
+    try:
+        for account in load_accounts(engine):
+            s = score_account(account, segment)
+            seen += 1
+            if progress and seen % 1000 == 0:
+                progress(seen, total)
+            if not s.passes_icp:
+                failed_icp += 1
+                continue
+            rows.append(result_row(s))
+            dqis.append(s.dqi)
+            tiers[s.tier] += 1
+            cells[s.cell] += 1
+        if progress:
+            progress(seen, total)
+        saved = save_scores(
+            engine,
+            segment.name,
+            description=segment.description,
+            definition=definition,
+            config_hash=segment.hash,
+            results=rows,
+            run_id=run_id,
+        )
+    except BaseException as exc:
+        finish_run(engine, run_id, status="failed", counts={}, problems=[], error=repr(exc))
+        raise
+    quality = segment_quality(dqis, segment.quality)
+    summary = {
+        "run_id": run_id,
+        "segment": segment.name,
+        "config_hash": segment.hash,
+        "accounts": seen,
+        "scored": len(rows),
+        "failed_icp": failed_icp,
+        "tiers": dict(sorted(tiers.items())),
+        "cells": dict(sorted(cells.items())),
+        "dqi": round(quality.index, 4),
+        "dqi_target": quality.target,
+        "dqi_meets_target": quality.meets_target,
+        "below_contact_rule": quality.below_contact_rule,
+        "saved": saved,
+    }
+    finish_run(engine, run_id, status="ok", counts=summary, problems=[])
+    return summary
+
+
+@app.command(
+    "score",
+    epilog="Examples: leadgen score examples/segments/construction-ru-crm.toml  |  "
+    "leadgen score my-segment.toml --json",
+)
+def score_cmd(
+    segment_file: Annotated[Path, typer.Argument(help="The segment definition (TOML).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Score every account against a segment: ICP filters, the two axes, the 9-box cell, the
+    tier (strategic / scale / programmatic) and the data-quality index, each with its
+    explanation.  The same data and the same file give the same scores."""
+    from leadgen.progress import progress
+    from scoring import SegmentError
+
+    if not segment_file.is_file():
+        _fail(f"{segment_file}: no such file", 2)
+    engine = _engine()
+    try:
+        with progress(err, "scoring", "accounts") as update:
+            summary = score_segment(engine, segment_file, update)
+    except SegmentError as exc:
+        _fail(str(exc), 2)
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    err.print(
+        f"segment {summary['segment']}: {summary['scored']} of {summary['accounts']} accounts "
+        f"pass the ICP; tiers {summary['tiers']}; DQI {summary['dqi']:.1%} "
+        f"(target {summary['dqi_target']:.0%}); {summary['below_contact_rule']} accounts below "
+        "the contact rule",
+        highlight=False,
+    )

@@ -1,0 +1,76 @@
+"""`leadgen score SEGMENT.toml`: the segment file drives the scorer, scores land in the database,
+the same data and file give the same scores, and a bad file names its key."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import create_engine, select
+from typer.testing import CliRunner
+
+from leadgen.cli import app
+from storage.models import Score
+
+ROOT = Path(__file__).resolve().parents[2]
+SEGMENT = ROOT / "examples" / "segments" / "construction-ru-crm.toml"
+
+
+def run(db_url, *args):
+    return CliRunner().invoke(app, ["--database-url", db_url, *args], catch_exceptions=False)
+
+
+def scores(db_url) -> list[dict]:
+    with create_engine(db_url).connect() as conn:
+        rows = conn.execute(select(Score.__table__).order_by(Score.__table__.c.company_id))
+        return [dict(r._mapping) for r in rows]
+
+
+def test_score_a_segment_twice_gives_the_same_scores(db_url, tmp_path):
+    r = run(
+        db_url,
+        "import",
+        str(ROOT / "examples" / "prospects.csv"),
+        "--source",
+        "sample",
+        "--rejects",
+        str(tmp_path / "rejects.csv"),
+    )
+    assert r.exit_code == 0, r.output
+    r = run(db_url, "score", str(SEGMENT), "--json")
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.stdout)
+    assert summary["segment"] == "construction-ru-crm"
+    assert summary["accounts"] == 8
+    assert summary["scored"] + summary["failed_icp"] == 8
+    assert sum(summary["tiers"].values()) == summary["scored"] > 0
+    first = scores(db_url)
+    assert len(first) == summary["scored"]
+    for row in first:
+        assert row["tier"] in ("strategic", "scale", "programmatic")
+        assert 0 <= row["attractiveness"] <= 100 and 0 <= row["position"] <= 100
+        criteria = row["explanation"]["criteria"]
+        assert criteria, "every score carries its explanation"
+        assert row["config_hash"] == summary["config_hash"]
+        assert "missing" in row["explanation"]["dqi"]
+
+    r = run(db_url, "score", str(SEGMENT), "--json")
+    assert r.exit_code == 0, r.output
+    again = scores(db_url)
+    moving = {"scored_at", "run_id"}
+    assert [{k: v for k, v in row.items() if k not in moving} for row in again] == [
+        {k: v for k, v in row.items() if k not in moving} for row in first
+    ]
+
+
+def test_a_bad_segment_file_names_the_key(sqlite_url, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        SEGMENT.read_text(encoding="utf-8").replace('name = "construction-ru-crm"', "name = 5", 1),
+        encoding="utf-8",
+    )
+    r = run(sqlite_url, "score", str(bad))
+    assert r.exit_code == 2
+    assert "name" in r.output and "problem" in r.output
+    r = run(sqlite_url, "score", str(tmp_path / "missing.toml"))
+    assert r.exit_code == 2 and "no such file" in r.output
