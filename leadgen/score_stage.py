@@ -158,3 +158,109 @@ def score_cmd(
         "the contact rule",
         highlight=False,
     )
+
+
+def _company_id(engine, company: str) -> int:
+    from storage.accounts import AmbiguousCompany, resolve_company
+
+    try:
+        cid = resolve_company(engine, company)
+    except AmbiguousCompany as exc:
+        ids = ", ".join(str(i) for i in exc.ids)
+        _fail(f"{company!r} names several companies ({ids}): give the id or the domain", 2)
+    if cid is None:
+        _fail(f"no company {company!r} (give an id, domain, INN, OGRN, VAT or the exact name)", 2)
+    return cid
+
+
+@app.command(
+    "explain",
+    epilog="Examples: leadgen explain stroymontazh-kzn.ru  |  "
+    "leadgen explain 7707083893 --segment construction-ru-crm --json",
+)
+def explain_cmd(
+    company: Annotated[str, typer.Argument(help="Company id, domain, INN, OGRN, VAT or name.")],
+    segment: Annotated[
+        str | None, typer.Option(help="Only this segment (default: every segment it is in).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Why an account has its score: each criterion with the value it saw and the points it
+    gave, the 9-box cell, the tier (and any override with its reason), and what data is
+    missing."""
+    from storage.scores import UnknownSegment, company_segments, get_explanation
+
+    engine = _engine()
+    cid = _company_id(engine, company)
+    with engine.connect() as conn:
+        names = [segment] if segment else company_segments(conn, cid)
+        try:
+            found = [e for n in names if (e := get_explanation(conn, n, cid)) is not None]
+        except UnknownSegment:
+            _fail(f"no segment named {segment!r}", 2)
+    if not found:
+        _fail(f"company {company!r} is not scored in {segment or 'any segment'}", 1)
+    if as_json:
+        print(json.dumps(found, ensure_ascii=False, indent=2, default=str))
+        return
+    from leadgen.cli import out
+
+    for e in found:
+        tier = e["tier"] + (
+            f" (set by hand: {e['override_reason']}; the formula says {e['formula_tier']})"
+            if e["overridden"]
+            else ""
+        )
+        out.print(
+            f"[bold]{e['company']}[/] ({e['domain'] or 'no domain'}) in segment "
+            f"[bold]{e['segment']}[/]: tier {tier}, cell {e['cell']}, "
+            f"attractiveness {e['attractiveness']:.1f}, position {e['position']:.1f}, "
+            f"DQI {e['dqi']:.0%}",
+            highlight=False,
+        )
+        explanation = e["explanation"] or {}
+        for c in explanation.get("criteria", []):
+            out.print(
+                f"  {c['axis']:<15} {c['criterion']:<20} {c['points']:6.1f} / "
+                f"{c['max_points']:<6.1f} {c['sentence']}",
+                highlight=False,
+            )
+        todo = (explanation.get("dqi") or {}).get("todo") or []
+        if todo:
+            out.print("  missing: " + "; ".join(todo), highlight=False)
+
+
+@app.command(
+    "override",
+    epilog="Examples: leadgen override stroymontazh-kzn.ru --segment construction-ru-crm "
+    "--tier strategic --reason 'CEO met us at the fair'  |  "
+    "leadgen override 42 --segment construction-ru-crm --clear",
+)
+def override_cmd(
+    company: Annotated[str, typer.Argument(help="Company id, domain, INN, OGRN, VAT or name.")],
+    segment: Annotated[str, typer.Option(help="The segment the override belongs to.")],
+    tier: Annotated[str | None, typer.Option(help="strategic, scale or programmatic.")] = None,
+    reason: Annotated[str | None, typer.Option(help="Why (required with --tier).")] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Back to the formula's tier.")] = False,
+) -> None:
+    """Set an account's tier by hand, with a reason: market knowledge beats the formula.  The
+    override survives re-scoring, and lists show that the tier was set by hand."""
+    from storage.scores import NotScored, UnknownSegment, clear_override, set_override
+
+    if clear == (tier is not None):
+        _fail("give either --tier TIER --reason TEXT, or --clear", 2)
+    engine = _engine()
+    cid = _company_id(engine, company)
+    try:
+        if clear:
+            changed = clear_override(engine, segment, cid)
+            err.print("override cleared" if changed else "there was no override", highlight=False)
+            return
+        set_override(engine, segment, cid, tier, reason or "")
+    except UnknownSegment:
+        _fail(f"no segment named {segment!r}", 2)
+    except NotScored:
+        _fail(f"company {company!r} is not scored in {segment!r} (run leadgen score first)", 1)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    err.print(f"{company}: tier {tier} in {segment} (set by hand: {reason})", highlight=False)

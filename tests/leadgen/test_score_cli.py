@@ -74,3 +74,75 @@ def test_a_bad_segment_file_names_the_key(sqlite_url, tmp_path):
     assert "name" in r.output and "problem" in r.output
     r = run(sqlite_url, "score", str(tmp_path / "missing.toml"))
     assert r.exit_code == 2 and "no such file" in r.output
+
+
+def test_explain_and_a_manual_override_that_survives_rescoring(sqlite_url, tmp_path):
+    run(
+        sqlite_url,
+        "import",
+        str(ROOT / "examples" / "prospects.csv"),
+        "--source",
+        "sample",
+        "--rejects",
+        str(tmp_path / "rejects.csv"),
+    )
+    assert run(sqlite_url, "score", str(SEGMENT)).exit_code == 0
+    scored = scores(sqlite_url)[0]
+    cid = str(scored["company_id"])
+
+    r = run(sqlite_url, "explain", cid, "--json")
+    assert r.exit_code == 0, r.output
+    (e,) = json.loads(r.stdout)
+    criteria = e["explanation"]["criteria"]
+    by_axis = {}
+    for c in criteria:
+        by_axis[c["axis"]] = by_axis.get(c["axis"], 0) + c["points"]
+        assert c["sentence"] and c["max_points"] >= c["points"] >= 0
+    # the contributions add up to the axis scores
+    assert abs(by_axis["attractiveness"] - e["attractiveness"]) < 0.01
+    assert abs(by_axis["position"] - e["position"]) < 0.01
+    assert e["overridden"] is False
+
+    other = next(t for t in ("strategic", "scale", "programmatic") if t != e["tier"])
+    r = run(
+        sqlite_url,
+        "override",
+        cid,
+        "--segment",
+        "construction-ru-crm",
+        "--tier",
+        other,
+        "--reason",
+        "met the CEO at the fair",
+    )
+    assert r.exit_code == 0, r.output
+    assert run(sqlite_url, "score", str(SEGMENT)).exit_code == 0  # re-scoring keeps it
+    (e2,) = json.loads(run(sqlite_url, "explain", cid, "--json").stdout)
+    assert e2["tier"] == other and e2["overridden"] is True
+    assert e2["formula_tier"] == e["tier"] and e2["override_reason"] == "met the CEO at the fair"
+    text = run(sqlite_url, "explain", cid).stdout
+    assert "set by hand: met the CEO at the fair" in text
+
+    assert (
+        run(sqlite_url, "override", cid, "--segment", "construction-ru-crm", "--clear").exit_code
+        == 0
+    )
+    (e3,) = json.loads(run(sqlite_url, "explain", cid, "--json").stdout)
+    assert e3["tier"] == e["tier"] and e3["overridden"] is False
+
+    # usage errors
+    r = run(
+        sqlite_url,
+        "override",
+        cid,
+        "--segment",
+        "construction-ru-crm",
+        "--tier",
+        "gold",
+        "--reason",
+        "x",
+    )
+    assert r.exit_code == 2
+    r = run(sqlite_url, "override", cid, "--segment", "construction-ru-crm", "--tier", "scale")
+    assert r.exit_code == 2 and "reason" in r.output
+    assert run(sqlite_url, "explain", "no-such-company.example").exit_code == 2
