@@ -234,9 +234,23 @@ def _filter(**kw: Any):
 @app.command(
     "list",
     epilog="Examples: leadgen list --country RU --city Москва --has-email  |  "
-    "leadgen list --status current --json  |  leadgen list --name ромаш",
+    "leadgen list --status current --json  |  leadgen list --name ромаш  |  "
+    "leadgen list construction-ru-crm --tier strategic --json",
 )
 def list_cmd(
+    segment: Annotated[
+        str | None,
+        typer.Argument(help="A scored segment: its accounts, best score first (see --tier)."),
+    ] = None,
+    tier: Annotated[
+        str | None, typer.Option(help="With SEGMENT: strategic, scale or programmatic.")
+    ] = None,
+    cell: Annotated[
+        str | None, typer.Option(help="With SEGMENT: a 9-box cell, e.g. high/medium.")
+    ] = None,
+    min_score: Annotated[
+        float | None, typer.Option(help="With SEGMENT: the lowest total score shown.")
+    ] = None,
     country: CountryOpt = None,
     region: RegionOpt = None,
     city: CityOpt = None,
@@ -254,8 +268,19 @@ def list_cmd(
     sort: Annotated[str, typer.Option(help="name, newest or employees.")] = "name",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """List prospects with their best contact (decision makers and verified emails first)."""
+    """List prospects with their best contact (decision makers and verified emails first).
+
+    With SEGMENT: the segment's scored accounts, best total first, with tier (and whether it
+    was set by hand), cell and scores."""
     from storage.queries import SORTS, list_companies
+
+    if segment is not None:
+        from leadgen.score_stage import list_segment_accounts
+
+        list_segment_accounts(segment, tier, cell, min_score, limit, offset, as_json)
+        return
+    if tier is not None or cell is not None or min_score is not None:
+        _fail("--tier, --cell and --min-score need a SEGMENT", 2)
 
     if sort not in SORTS:
         _fail(f"--sort must be one of {', '.join(SORTS)}", 2)

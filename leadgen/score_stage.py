@@ -264,3 +264,106 @@ def override_cmd(
     except ValueError as exc:
         _fail(str(exc), 2)
     err.print(f"{company}: tier {tier} in {segment} (set by hand: {reason})", highlight=False)
+
+
+def list_segment_accounts(
+    segment: str,
+    tier: str | None,
+    cell: str | None,
+    min_score: float | None,
+    limit: int,
+    offset: int,
+    as_json: bool,
+) -> None:
+    """``leadgen list SEGMENT``: one page of the segment's accounts, best score first."""
+    from storage.scores import UnknownSegment, list_segment
+
+    engine = _engine()
+    try:
+        with engine.connect() as conn:
+            rows = list_segment(
+                conn, segment, tier=tier, cell=cell, min_score=min_score, limit=limit, offset=offset
+            )
+    except UnknownSegment:
+        _fail(f"no segment named {segment!r} (leadgen score SEGMENT.toml creates it)", 2)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    if as_json:
+        print(json.dumps([_segment_json(r) for r in rows], ensure_ascii=False, indent=2))
+        return
+    _print_segment(rows, offset)
+
+
+def _contact_json(p: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not p:
+        return None
+    return {
+        "id": p["id"],
+        "name": p["full_name"],
+        "title": p["title"],
+        "seniority": p["seniority"],
+        "is_decision_maker": bool(p["is_decision_maker"]),
+        "emails": [{"address": e["address"], "status": e["status"]} for e in p["emails"]],
+        "phones": p["phones"] or [],
+    }
+
+
+def _segment_json(r: dict[str, Any]) -> dict[str, Any]:
+    keys = ("id", "name", "domain", "country", "city", "industry", "employees", "status")
+    return {
+        **{k: r.get(k) for k in keys},
+        "tier": r["tier"],
+        "overridden": r["overridden"],
+        "formula_tier": r["formula_tier"],
+        "override_reason": r["override_reason"],
+        "cell": r["cell"],
+        "attractiveness": r["attractiveness"],
+        "position": r["position"],
+        "total": r["total"],
+        "dqi": r["dqi"],
+        "people_count": r["people_count"],
+        "decision_makers": r["decision_makers"],
+        "best_contact": _contact_json(r["contact"]),
+    }
+
+
+def _print_segment(rows: list[dict[str, Any]], offset: int) -> None:
+    from rich.table import Table
+
+    from leadgen.cli import out
+
+    if not rows:
+        err.print("no accounts match" if offset == 0 else "no more accounts")
+        return
+    t = Table(header_style="bold", expand=False, show_lines=True)
+    for name, justify in (
+        ("#", "right"),
+        ("Company", "left"),
+        ("Tier", "left"),
+        ("Cell", "left"),
+        ("Score", "right"),
+        ("DQI", "right"),
+        ("People", "right"),
+        ("Best contact", "left"),
+    ):
+        t.add_column(name, justify=justify, max_width=40)
+    for i, r in enumerate(rows, offset + 1):
+        p = r["contact"]
+        who = ""
+        if p:
+            who = ("★ " if p["is_decision_maker"] else "") + p["full_name"]
+            if p["emails"]:
+                who += f"\n[cyan]{p['emails'][0]['address']}[/]"
+        tier = r["tier"] + (" ✎" if r["overridden"] else "")
+        t.add_row(
+            str(i),
+            r["name"] + (f"\n[dim]{r['domain']}[/]" if r.get("domain") else ""),
+            tier,
+            r["cell"],
+            f"{r['total']:.1f}",
+            f"{r['dqi']:.0%}",
+            f"{r['people_count']} ({r['decision_makers']} DM)",
+            who,
+        )
+    out.print(t)
+    err.print("✎ = tier set by hand (leadgen explain COMPANY shows why)")

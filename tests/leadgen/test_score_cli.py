@@ -146,3 +146,33 @@ def test_explain_and_a_manual_override_that_survives_rescoring(sqlite_url, tmp_p
     r = run(sqlite_url, "override", cid, "--segment", "construction-ru-crm", "--tier", "scale")
     assert r.exit_code == 2 and "reason" in r.output
     assert run(sqlite_url, "explain", "no-such-company.example").exit_code == 2
+
+
+def test_list_a_segment_by_tier(sqlite_url, tmp_path):
+    run(
+        sqlite_url,
+        "import",
+        str(ROOT / "examples" / "prospects.csv"),
+        "--source",
+        "sample",
+        "--rejects",
+        str(tmp_path / "rejects.csv"),
+    )
+    assert run(sqlite_url, "score", str(SEGMENT)).exit_code == 0
+    everything = json.loads(run(sqlite_url, "list", "construction-ru-crm", "--json").stdout)
+    stored = scores(sqlite_url)
+    assert len(everything) == len(stored) > 0
+    totals = [r["total"] for r in everything]
+    assert totals == sorted(totals, reverse=True)
+    for tier in ("strategic", "scale", "programmatic"):
+        rows = json.loads(
+            run(sqlite_url, "list", "construction-ru-crm", "--tier", tier, "--json").stdout
+        )
+        assert [r["id"] for r in rows] == [r["id"] for r in everything if r["tier"] == tier]
+    high = json.loads(
+        run(sqlite_url, "list", "construction-ru-crm", "--min-score", "101", "--json").stdout
+    )
+    assert high == []
+    assert run(sqlite_url, "list", "no-such-segment").exit_code == 2
+    assert run(sqlite_url, "list", "construction-ru-crm", "--tier", "gold").exit_code == 2
+    assert run(sqlite_url, "list", "--tier", "scale").exit_code == 2
