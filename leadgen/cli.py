@@ -546,6 +546,7 @@ from leadgen import (  # noqa: E402,F401
     enriching,
     guessing,
     normalizing,
+    report,
     score_stage,
     verifying,
 )

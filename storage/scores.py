@@ -507,3 +507,12 @@ def segment_report(conn: Connection, segment_name: str) -> dict[str, Any]:
 
 def _others(counter: Counter[str]) -> dict[str, int]:
     return {k: v for k, v in sorted(counter.items()) if k not in TIERS}
+
+
+def segment_definition(conn: Connection, segment_name: str) -> dict[str, Any]:
+    """The segment file's contents as stored with its last scoring run."""
+    row = conn.execute(select(_G.c.definition).where(_G.c.name == segment_name)).first()
+    if row is None:
+        raise UnknownSegment(segment_name)
+    value = row[0]
+    return json.loads(value) if isinstance(value, str) else dict(value or {})

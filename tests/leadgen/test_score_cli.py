@@ -176,3 +176,32 @@ def test_list_a_segment_by_tier(sqlite_url, tmp_path):
     assert run(sqlite_url, "list", "no-such-segment").exit_code == 2
     assert run(sqlite_url, "list", "construction-ru-crm", "--tier", "gold").exit_code == 2
     assert run(sqlite_url, "list", "--tier", "scale").exit_code == 2
+
+
+def test_report_counts_and_a_self_contained_html_page(sqlite_url, tmp_path):
+    run(
+        sqlite_url,
+        "import",
+        str(ROOT / "examples" / "prospects.csv"),
+        "--source",
+        "sample",
+        "--rejects",
+        str(tmp_path / "rejects.csv"),
+    )
+    summary = json.loads(run(sqlite_url, "score", str(SEGMENT), "--json").stdout)
+    page = tmp_path / "report.html"
+    r = run(sqlite_url, "report", "construction-ru-crm", "--json", "--html", str(page))
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    assert report["accounts"] == summary["scored"]
+    assert report["tiers"] == {t: summary["tiers"].get(t, 0) for t in report["tiers"]}
+    assert report["cells"] == summary["cells"]
+    assert report["sources"] == [{"source": "import:sample", "companies": summary["scored"]}]
+    html = page.read_text(encoding="utf-8")
+    assert html.count('<tr><th scope="row">') == 3  # the 9-box: three rows of three cells
+    for cell, n in summary["cells"].items():
+        assert f"<b>{n}</b><br><small>{cell}<br>" in html
+    assert "<script" not in html and "http://" not in html and "https://" not in html
+    text = run(sqlite_url, "report", "construction-ru-crm").stdout
+    assert "attractiveness" in text and "DQI" in text
+    assert run(sqlite_url, "report", "nope").exit_code == 2
