@@ -401,7 +401,8 @@ def _print_companies(rows: list[dict[str, Any]], offset: int) -> None:
     "export",
     epilog="Examples: leadgen export -o prospects.xlsx --country RU  |  "
     "leadgen export -o contacts.csv --contacts --excel  |  "
-    "leadgen export -o all.jsonl --format jsonl",
+    "leadgen export -o all.jsonl --format jsonl  |  "
+    "leadgen export -o strategic.xlsx --segment construction-ru-crm --tier strategic",
 )
 def export_cmd(
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
@@ -416,6 +417,15 @@ def export_cmd(
         bool,
         typer.Option("--excel", help="CSV with a UTF-8 BOM so Excel shows Cyrillic correctly."),
     ] = False,
+    segment: Annotated[
+        str | None,
+        typer.Option(
+            help="Only this scored segment's accounts, with its tier, cell, scores and DQI."
+        ),
+    ] = None,
+    tier: Annotated[
+        str | None, typer.Option(help="With --segment: strategic, scale or programmatic.")
+    ] = None,
     country: CountryOpt = None,
     region: RegionOpt = None,
     city: CityOpt = None,
@@ -453,11 +463,28 @@ def export_cmd(
         has_phone=has_phone,
         has_decision_maker=has_decision_maker,
     )
+    if tier is not None and segment is None:
+        _fail("--tier needs --segment", 2)
+    from storage.scores import TIERS, UnknownSegment
+
+    if tier is not None and tier not in TIERS:
+        _fail(f"--tier must be one of {', '.join(TIERS)}", 2)
     engine = _engine()
-    with progress(err, f"exporting {output.name}", "companies") as update:
-        result = export(
-            engine, output, fmt=fmt, flt=flt, contacts=contacts, excel=excel, progress=update
-        )
+    try:
+        with progress(err, f"exporting {output.name}", "companies") as update:
+            result = export(
+                engine,
+                output,
+                fmt=fmt,
+                flt=flt,
+                contacts=contacts,
+                excel=excel,
+                progress=update,
+                segment=segment,
+                tier=tier,
+            )
+    except UnknownSegment:
+        _fail(f"no segment named {segment!r} (leadgen score SEGMENT.toml creates it)", 2)
     err.print(
         f"wrote {result.rows} {'contacts' if contacts else 'companies'} to {result.path}",
         highlight=False,

@@ -205,3 +205,36 @@ def test_report_counts_and_a_self_contained_html_page(sqlite_url, tmp_path):
     text = run(sqlite_url, "report", "construction-ru-crm").stdout
     assert "attractiveness" in text and "DQI" in text
     assert run(sqlite_url, "report", "nope").exit_code == 2
+
+
+def test_export_a_segment_tier_with_its_score_columns(sqlite_url, tmp_path):
+    import csv
+
+    run(
+        sqlite_url,
+        "import",
+        str(ROOT / "examples" / "prospects.csv"),
+        "--source",
+        "sample",
+        "--rejects",
+        str(tmp_path / "rejects.csv"),
+    )
+    assert run(sqlite_url, "score", str(SEGMENT)).exit_code == 0
+    listed = json.loads(run(sqlite_url, "list", "construction-ru-crm", "--json").stdout)
+    tier = listed[0]["tier"]
+    out = tmp_path / "tier.csv"
+    r = run(
+        sqlite_url, "export", "-o", str(out), "--segment", "construction-ru-crm", "--tier", tier
+    )
+    assert r.exit_code == 0, r.output
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [int(r["company_id"]) for r in rows] == sorted(
+        r["id"] for r in listed if r["tier"] == tier
+    )
+    for row in rows:
+        assert row["segment"] == "construction-ru-crm" and row["tier"] == tier
+        assert row["cell"] and row["total"] and row["dqi"]
+    assert run(sqlite_url, "export", "-o", str(out), "--tier", "scale").exit_code == 2
+    r = run(sqlite_url, "export", "-o", str(out), "--segment", "nope")
+    assert r.exit_code == 2
