@@ -84,7 +84,7 @@ def score_segment(engine, path: Path, progress=None) -> dict[str, Any]:
             seen += 1
             if progress and seen % 1000 == 0:
                 progress(seen, total)
-            if not s.passes_icp:
+            if s.tier is None:  # fails the ICP, and no override in the file names it
                 failed_icp += 1
                 continue
             rows.append(result_row(s))

@@ -34,6 +34,7 @@ Every mistake is reported with the file name and the key (``SourceError``), befo
 from __future__ import annotations
 
 import hashlib
+import json
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -204,11 +205,17 @@ def load_source(path: str | Path) -> SourceConfig:
     except OSError as exc:
         raise SourceError(f"{path}: cannot read the source definition ({exc.strerror})") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        # JSON: a source written out by `leadgen run` from a segment file's [[sources]]
+        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
     except UnicodeDecodeError:
         raise SourceError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise SourceError(f"{path}: not valid TOML ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise SourceError(f"{path}: a source definition must be a table")
     return parse_source(
         data, name=path.stem, where=str(path), digest=hashlib.sha256(raw).hexdigest()
     )

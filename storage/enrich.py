@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -99,14 +99,22 @@ class SegmentNotFound(LookupError):
 
 
 def company_ids_for(
-    engine: Engine, flt: ProspectFilter | None = None, segment: str | None = None
+    engine: Engine,
+    flt: ProspectFilter | None = None,
+    segment: str | None = None,
+    *,
+    countries: Sequence[str] = (),
 ) -> list[int]:
     """Ids of the companies to enrich (with a domain), in id order.
 
     ``segment``: the companies scored in that segment (``leadgen score`` fills it); with a
-    filter too, both must hold.
+    filter too, both must hold.  ``countries``: only companies in these countries (or with
+    none known).
     """
     q = select(_C.c.id).where(_C.c.domain.is_not(None))
+    if countries:
+        wanted = [c.upper() for c in countries]
+        q = q.where(or_(_C.c.country.in_(wanted), _C.c.country.is_(None)))
     if flt is not None:
         q = q.where(*flt.clauses())
     with engine.connect() as conn:

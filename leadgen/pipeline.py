@@ -1,0 +1,275 @@
+"""``leadgen run SEGMENT.toml``: crawl the segment's sources (and the company websites they
+lead to), enrich, merge duplicates, score — one command, resumable.
+
+Each source is crawled by ``leadgen crawl … --resume`` in a child process (a Twisted reactor
+runs once per process); the other stages run here.  A state file per segment
+(``.leadgen/jobs/run-<segment>/state.json``, or under ``LEADGEN_JOBS_DIR``) records the stages
+of the current pass that are done: killed half-way and started again, the run skips them and the
+interrupted crawl resumes from its job directory.  Every stage is idempotent on its own (a
+re-crawl updates, never duplicates; enrich does only what is due; dedupe finds nothing twice;
+scoring writes the same scores), so a repeated stage loses nothing and duplicates nothing.  A
+pass that finished is followed by a fresh one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from leadgen.cli import _engine, _fail, _state, app, err
+
+STAGES = ("crawl", "enrich", "dedupe", "score")
+
+
+def _state_dir(segment: str) -> Path:
+    return Path(os.environ.get("LEADGEN_JOBS_DIR", ".leadgen/jobs")) / f"run-{segment}"
+
+
+def _load_state(path: Path, config_hash: str) -> dict[str, Any]:
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        state = None
+    if not state or state.get("finished") or state.get("config_hash") != config_hash:
+        return {"config_hash": config_hash, "started": time.time(), "done": {}, "finished": False}
+    return state
+
+
+def _save_state(path: Path, state: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(path)
+
+
+class Interrupted(Exception):
+    pass
+
+
+def _crawl(
+    database_url: str, spider: str, source: Path, proxy: str | None
+) -> dict[str, Any]:
+    cmd = [
+        sys.executable,
+        "-m",
+        "leadgen",
+        "--database-url",
+        database_url,
+        "crawl",
+        spider,
+        "--source",
+        str(source),
+        "--resume",
+        "--json",
+    ]
+    if proxy:
+        cmd += ["--proxy", proxy]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode in (130, -2):
+        raise Interrupted(source.name)
+    try:
+        summary = json.loads(proc.stdout)
+    except ValueError:
+        tail = (proc.stderr or "").strip().splitlines()[-3:]
+        return {"status": "failed", "reason": "; ".join(tail) or f"exit {proc.returncode}"}
+    if summary.get("reason") not in (None, "finished"):
+        raise Interrupted(source.name)
+    return summary
+
+
+def run_segment(
+    path: Path,
+    *,
+    database_url: str,
+    skip: set[str],
+    smtp: bool,
+    proxy: str | None,
+    verify_config: Any,
+) -> dict[str, Any]:
+    """Run the pipeline of one segment file; returns the closing summary."""
+    from scoring import load_segment
+    from spiders.sources import SourceError, parse_source
+
+    segment = load_segment(path)
+    state_file = _state_dir(segment.name) / "state.json"
+    state = _load_state(state_file, segment.hash)
+    done: dict[str, Any] = state["done"]
+    summary: dict[str, Any] = {"segment": segment.name, "stages": {}}
+    started = time.monotonic()
+
+    # -- crawl ------------------------------------------------------------------------------
+    for i, source in enumerate(segment.sources):
+        key = f"crawl:{i}"
+        if "crawl" in skip or key in done:
+            continue
+        data = dict(source)
+        data.setdefault("name", f"{segment.name}-{i + 1}")
+        where = f"{path.name} sources[{i}]"
+        try:
+            parse_source(data, name=data["name"], where=where)
+        except SourceError as exc:
+            done[key] = {"status": "failed", "reason": str(exc)}
+            _save_state(state_file, state)
+            continue
+        file = state_file.parent / f"source-{i + 1}.json"
+        file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        t0 = time.monotonic()
+        err.print(f"crawling {data['name']} ({data['spider']}) …", highlight=False)
+        result = _crawl(database_url, data["spider"], file, proxy)
+        done[key] = {
+            "status": result.get("status"),
+            "seconds": round(time.monotonic() - t0, 1),
+            "counts": result.get("counts") or {},
+            "reason": result.get("reason"),
+        }
+        _save_state(state_file, state)
+
+    engine = _engine()
+    # -- enrich -----------------------------------------------------------------------------
+    if "enrich" not in skip and "enrich" not in done:
+        from enrichment.patterns import guess, learn
+        from enrichment.verify import verify_emails
+        from leadgen.enrich_job import EnrichJob, EnrichOptions
+        from storage.domains import MailDomainCache
+        from storage.enrich import company_ids_for
+        from storage.runs import finish_run, start_run
+
+        t0 = time.monotonic()
+        ids = company_ids_for(engine, countries=sorted(segment.icp.countries))
+        run_id = start_run(engine, "enrich", {"segment": segment.name, "smtp": smtp})
+        cache = MailDomainCache(
+            engine, dns_ttl=verify_config.dns_ttl, catch_all_ttl=verify_config.catch_all_ttl
+        )
+
+        async def verify(addresses):
+            return await verify_emails(addresses, verify_config, cache)
+
+        job = EnrichJob(
+            engine, EnrichOptions(smtp=smtp), verify, learn=learn, guess=guess, run_id=run_id
+        )
+        import asyncio
+
+        err.print(f"enriching {len(ids)} companies …", highlight=False)
+        counts = asyncio.run(job.run(ids)).as_dict()
+        finish_run(
+            engine,
+            run_id,
+            status="partial" if job.problems else "ok",
+            counts=counts,
+            problems=job.problems,
+        )
+        done["enrich"] = {"seconds": round(time.monotonic() - t0, 1), "counts": counts}
+        _save_state(state_file, state)
+
+    # -- merge duplicates -------------------------------------------------------------------
+    if "dedupe" not in skip and "dedupe" not in done:
+        from leadgen.dedupe_stage import dedupe
+
+        t0 = time.monotonic()
+        err.print("merging duplicates …", highlight=False)
+        report = dedupe(engine)
+        merged = {
+            "companies": sum(1 for m in report.merges if m.entity_type == "company")
+            if hasattr(report, "merges")
+            else None
+        }
+        done["dedupe"] = {"seconds": round(time.monotonic() - t0, 1), "counts": merged}
+        _save_state(state_file, state)
+
+    # -- score ------------------------------------------------------------------------------
+    if "score" not in skip and "score" not in done:
+        from leadgen.score_stage import score_segment
+
+        t0 = time.monotonic()
+        err.print("scoring …", highlight=False)
+        scored = score_segment(engine, path)
+        done["score"] = {"seconds": round(time.monotonic() - t0, 1), "counts": scored}
+        _save_state(state_file, state)
+
+    state["finished"] = True
+    _save_state(state_file, state)
+    summary["stages"] = done
+    summary["seconds"] = round(time.monotonic() - started, 1)
+    return summary
+
+
+@app.command(
+    "run",
+    epilog="Examples: leadgen run examples/segments/construction-ru-crm.toml  |  "
+    "leadgen run my-segment.toml --smtp --helo mail.example.org  |  "
+    "leadgen run my-segment.toml --skip enrich --json",
+)
+def run_cmd(
+    segment_file: Annotated[Path, typer.Argument(help="The segment definition (TOML).")],
+    skip: Annotated[
+        list[str] | None,
+        typer.Option(help="Leave out a stage: crawl, enrich, dedupe or score (repeatable)."),
+    ] = None,
+    smtp: Annotated[
+        bool, typer.Option("--smtp", help="Verify emails by SMTP in the enrich stage.")
+    ] = False,
+    proxy: Annotated[
+        str | None,
+        typer.Option(envvar="LEADGEN_PROXY", help="HTTP forward proxy for every crawl request."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Crawl a segment's sources and the company websites they lead to, enrich, merge
+    duplicates and score — one command.  Stopped half-way (Ctrl-C), the same command goes on
+    where it stopped: nothing is lost, nothing duplicated."""
+    from leadgen.config import load_config
+    from leadgen.verifying import verify_config
+    from scoring import SegmentError
+
+    unknown = sorted(set(skip or ()) - set(STAGES))
+    if unknown:
+        _fail(f"--skip: unknown stage(s) {', '.join(unknown)}; stages: {', '.join(STAGES)}", 2)
+    if not segment_file.is_file():
+        _fail(f"{segment_file}: no such file", 2)
+    url = load_config(database_url=_state["database_url"]).database_url
+    config = verify_config(
+        smtp=smtp,
+        nameserver=None,
+        smtp_port=int(os.environ.get("LEADGEN_SMTP_PORT", "25")),
+        timeout=10.0,
+        helo=os.environ.get("LEADGEN_HELO_NAME", "localhost"),
+        mail_from=os.environ.get("LEADGEN_MAIL_FROM"),
+    )
+    try:
+        summary = run_segment(
+            segment_file,
+            database_url=url,
+            skip=set(skip or ()),
+            smtp=smtp,
+            proxy=proxy,
+            verify_config=config,
+        )
+    except SegmentError as exc:
+        _fail(str(exc), 2)
+    except (Interrupted, KeyboardInterrupt):
+        err.print("interrupted: run the same command again to go on where it stopped")
+        raise typer.Exit(130) from None
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+        return
+    score = (summary["stages"].get("score") or {}).get("counts") or {}
+    err.print(f"segment {summary['segment']}: done in {summary['seconds']} s", highlight=False)
+    for stage, info in summary["stages"].items():
+        err.print(
+            f"  {stage}: {info.get('seconds', '-')} s {info.get('status') or ''}",
+            highlight=False,
+        )
+    if score:
+        err.print(
+            f"  tiers {score.get('tiers')}; DQI {score.get('dqi')} (target "
+            f"{score.get('dqi_target')}); {score.get('below_contact_rule')} accounts below the "
+            "contact rule",
+            highlight=False,
+        )
