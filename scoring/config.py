@@ -38,6 +38,12 @@ DEFAULT_TIERS = MappingProxyType(
         "low/low": "programmatic",
     }
 )
+# The departments enrichment.normalize.titles knows (copied: scoring imports nothing of ours;
+# tests/scoring/test_docs_segments.py checks the two lists agree).
+DEPARTMENTS = (
+    "executive", "sales", "marketing", "finance", "it", "engineering", "operations",
+    "procurement", "hr", "legal", "production", "customer_service", "other",
+)  # fmt: skip
 CADENCES = {"weekly": 7, "monthly": 30, "quarterly": 90, "yearly": 365}
 DEFAULT_REFRESH = MappingProxyType({"strategic": 30, "scale": 90, "programmatic": 90})
 QUALITY_FIELDS = (

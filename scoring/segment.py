@@ -25,6 +25,7 @@ from scoring.config import (
     CELLS,
     DEFAULT_REFRESH,
     DEFAULT_TIERS,
+    DEPARTMENTS,
     GROWTH,
     KINDS,
     LEVELS,
@@ -58,6 +59,7 @@ __all__ = [
     "CELLS",
     "DEFAULT_REFRESH",
     "DEFAULT_TIERS",
+    "DEPARTMENTS",
     "GROWTH",
     "KINDS",
     "LEVELS",
@@ -450,7 +452,8 @@ def _decision_makers(v: _Validator, t: Mapping[str, Any]) -> DecisionMakerConfig
     return DecisionMakerConfig(
         titles=v.strings(t.get("titles"), "decision_makers.titles"),
         departments=tuple(
-            d.lower() for d in v.strings(t.get("departments"), "decision_makers.departments")
+            d.lower()
+            for d in v.strings(t.get("departments"), "decision_makers.departments", DEPARTMENTS)
         ),
     )
 
