@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import gc
 import random
+import resource
 import sys
 import time
 from collections import Counter
@@ -149,6 +150,8 @@ def main() -> None:
             f"tiers {dict(sorted(tiers.items()))}; DQI {dqi.index:.3f}, "
             f"complete {dqi.complete:,}"
         )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (whole process, data and scores held): {peak:,.0f} MB")
 
 
 if __name__ == "__main__":

@@ -6,17 +6,12 @@ explanation, the data-quality index and the ranked contacts); aggregate the DQI 
 ``segment_quality``. See docs/segments.md.
 """
 
+from scoring.config import SegmentConfig, SegmentError, config_hash
 from scoring.criteria import score_bands, score_boolean, score_categories, score_keywords
 from scoring.icp import growth_class, icp_check
 from scoring.model import AccountScore, Contribution, level, score_account, score_accounts
 from scoring.quality import DQI, SegmentQuality, data_quality, rank_contacts, segment_quality
-from scoring.segment import (
-    SegmentConfig,
-    SegmentError,
-    config_hash,
-    load_segment,
-    parse_segment,
-)
+from scoring.segment import load_segment, parse_segment
 
 __all__ = [
     "DQI",

@@ -13,8 +13,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from scoring.config import Criterion
 from scoring.fields import is_missing, to_number
-from scoring.segment import Criterion
 
 Result = tuple[float, Any, str]
 

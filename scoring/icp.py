@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from scoring.config import GrowthRule, IcpConfig, Range, _company_key, _norm_domain
 from scoring.fields import is_missing, to_number
-from scoring.segment import GrowthRule, IcpConfig, Range, _company_key, _norm_domain
 
 
 def company_key(name: Any) -> str:

@@ -20,10 +20,10 @@ import gc
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
+from scoring.config import AxisConfig, Criterion, SegmentConfig
 from scoring.criteria import SCORERS, band_of
 from scoring.icp import icp_check
 from scoring.quality import DQI, data_quality, ranked_ids
-from scoring.segment import AxisConfig, Criterion, SegmentConfig
 
 
 class Contribution(NamedTuple):

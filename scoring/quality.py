@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from scoring.config import QualityConfig
 from scoring.fields import get_path, is_missing, to_number
-from scoring.segment import QualityConfig
 
 SENIORITY_ORDER = (
     "owner",

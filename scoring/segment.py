@@ -12,287 +12,77 @@ score can name the exact configuration that produced it.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from scoring.config import (
+    AXES,
+    CADENCES,
+    CELLS,
+    DEFAULT_REFRESH,
+    DEFAULT_TIERS,
+    DEPARTMENTS,
+    GROWTH,
+    KINDS,
+    LEVELS,
+    QUALITY_FIELDS,
+    SCHEMA_KEYS,
+    SPIDERS,
+    STATUSES,
+    TIERS,
+    AxisConfig,
+    Criterion,
+    DecisionMakerConfig,
+    GrowthRule,
+    IcpConfig,
+    Override,
+    QualityConfig,
+    Range,
+    ScoringConfig,
+    SegmentConfig,
+    SegmentError,
+    _company_key,
+    _norm_domain,
+    _norm_inn,
+    config_hash,
+)
 from scoring.fields import NUMERIC_FIELDS, check_path
+from scoring.validation import _fmt, _kind, _Validator
 
-TIERS = ("strategic", "scale", "programmatic")
-LEVELS = ("low", "medium", "high")
-CELLS = tuple(f"{a}/{p}" for a in reversed(LEVELS) for p in reversed(LEVELS))
-AXES = ("attractiveness", "position")
-KINDS = ("bands", "categories", "keywords", "boolean")
-SPIDERS = ("directory", "exhibitors", "company")
-STATUSES = ("new", "current", "former")
-GROWTH = ("growing", "flat", "shrinking")
-# GE/McKinsey: invest on the upper-left diagonal, select in the middle, harvest below it.
-DEFAULT_TIERS = MappingProxyType(
-    {
-        "high/high": "strategic",
-        "high/medium": "strategic",
-        "medium/high": "strategic",
-        "high/low": "scale",
-        "medium/medium": "scale",
-        "low/high": "scale",
-        "medium/low": "programmatic",
-        "low/medium": "programmatic",
-        "low/low": "programmatic",
-    }
-)
-CADENCES = {"weekly": 7, "monthly": 30, "quarterly": 90, "yearly": 365}
-DEFAULT_REFRESH = MappingProxyType({"strategic": 30, "scale": 90, "programmatic": 90})
-QUALITY_FIELDS = (
-    "name",
-    "domain",
-    "website",
-    "country",
-    "region",
-    "city",
-    "industry",
-    "employees",
-    "revenue",
-    "revenue_growth",
-    "inn",
-    "ogrn",
-    "vat",
-    "phones",
-    "company_emails",
-    "description",
-    "technologies",
-    "social",
-)
-
-# Every key a segment file may hold, as written in docs/segments.md (a test checks the docs).
-SCHEMA_KEYS = (
-    "name",
-    "description",
-    "sources",
-    "sources[].spider",
-    "icp",
-    "icp.countries",
-    "icp.regions",
-    "icp.industries",
-    "icp.employees",
-    "icp.revenue",
-    "icp.exclude_domains",
-    "icp.exclude_companies",
-    "icp.exclude_statuses",
-    "icp.missing",
-    "icp.growth",
-    "icp.growth.inflation",
-    "icp.growth.tolerance",
-    "icp.growth.allow",
-    "scoring",
-    "scoring.matrix",
-    "scoring.matrix.medium",
-    "scoring.matrix.high",
-    "scoring.tiers",
-    "scoring.attractiveness",
-    "scoring.position",
-    "criteria",
-    "criteria[].name",
-    "criteria[].field",
-    "criteria[].kind",
-    "criteria[].weight",
-    "criteria[].missing",
-    "criteria[].bands",
-    "criteria[].points",
-    "criteria[].other",
-    "criteria[].keywords",
-    "criteria[].none",
-    "criteria[].mode",
-    "criteria[].yes",
-    "criteria[].no",
-    "quality",
-    "quality.required",
-    "quality.min_contacts",
-    "quality.min_decision_makers",
-    "quality.target",
-    "decision_makers",
-    "decision_makers.titles",
-    "decision_makers.departments",
-    "refresh",
-    "refresh.strategic",
-    "refresh.scale",
-    "refresh.programmatic",
-    "overrides",
-    "overrides[].domain",
-    "overrides[].inn",
-    "overrides[].tier",
-    "overrides[].reason",
-)
-
-
-class SegmentError(ValueError):
-    """A segment file that cannot be used: ``errors`` lists every problem, each with its key."""
-
-    def __init__(self, errors: list[str], source: str = "segment") -> None:
-        self.errors = list(errors)
-        self.source = source
-        lines = "\n".join(f"  {e}" for e in self.errors)
-        super().__init__(f"{source}: {len(self.errors)} problem(s)\n{lines}")
-
-
-@dataclass(frozen=True, slots=True)
-class Range:
-    """Inclusive bounds; either may be None (open)."""
-
-    min: float | None = None
-    max: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class GrowthRule:
-    """Real growth = revenue_growth − inflation: above +tolerance growing, below −tolerance
-    shrinking, else flat; only the classes in ``allow`` pass the ICP."""
-
-    inflation: float = 0.0
-    tolerance: float = 0.02
-    allow: tuple[str, ...] = GROWTH
-
-
-@dataclass(frozen=True, slots=True)
-class IcpConfig:
-    countries: frozenset[str] = frozenset()
-    regions: frozenset[str] = frozenset()
-    industries: frozenset[str] = frozenset()
-    employees: Range = Range()
-    revenue: Range = Range()
-    exclude_domains: frozenset[str] = frozenset()
-    exclude_companies: frozenset[str] = frozenset()
-    exclude_statuses: frozenset[str] = frozenset()
-    growth: GrowthRule | None = None
-    missing: str = "pass"  # "pass": an unknown value does not exclude; "fail": it does
-
-
-@dataclass(frozen=True, slots=True)
-class Criterion:
-    """One weighted criterion of an axis. Raw points come from the kind's own keys; the
-    criterion gives ``weight × raw`` points out of ``weight × max_raw``."""
-
-    name: str
-    field: str
-    kind: str
-    weight: float = 1.0
-    missing: float = 0.0
-    bands: tuple[tuple[float, float], ...] = ()  # (min, points), ascending min
-    points: float | tuple[tuple[str, float], ...] = 0.0  # keywords: number; categories: map
-    other: float = 0.0
-    keywords: tuple[str, ...] = ()
-    none: float = 0.0
-    mode: str = "any"
-    yes: float = 0.0
-    no: float = 0.0
-    max_raw: float = field(default=0.0, compare=False)
-    # keywords: text -> keywords found, filled while scoring (not part of the configuration)
-    _memo: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class AxisConfig:
-    criteria: tuple[Criterion, ...]
-    max_points: float  # sum of weight × max_raw
-
-
-@dataclass(frozen=True, slots=True)
-class ScoringConfig:
-    attractiveness: AxisConfig
-    position: AxisConfig
-    medium: float = 40.0  # an axis score >= medium is "medium", >= high is "high"
-    high: float = 70.0
-    tiers: Mapping[str, str] = field(default_factory=lambda: DEFAULT_TIERS)
-
-
-@dataclass(frozen=True, slots=True)
-class QualityConfig:
-    required: tuple[str, ...] = ("name", "domain", "country", "industry", "employees")
-    min_contacts: int = 3
-    min_decision_makers: int = 1
-    target: float = 0.95
-
-
-@dataclass(frozen=True, slots=True)
-class DecisionMakerConfig:
-    titles: tuple[str, ...] = ()
-    departments: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Override:
-    tier: str
-    reason: str
-    domain: str | None = None
-    inn: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SegmentConfig:
-    name: str
-    description: str
-    sources: tuple[Mapping[str, Any], ...]
-    icp: IcpConfig
-    scoring: ScoringConfig
-    quality: QualityConfig
-    decision_makers: DecisionMakerConfig
-    refresh: Mapping[str, int]
-    overrides: tuple[Override, ...]
-    hash: str = field(default="", compare=False)
-
-    _override_index: Mapping[tuple[str, str], Override] = field(
-        default_factory=lambda: MappingProxyType({}), compare=False, repr=False
-    )
-
-    def override_for(self, account: Mapping[str, Any]) -> Override | None:
-        """The override naming this account (by domain, else INN), or None."""
-        if not self.overrides:
-            return None
-        table = self._override_index
-        domain = _norm_domain(account.get("domain"))
-        if domain and ("domain", domain) in table:
-            return table[("domain", domain)]
-        inn = _norm_inn(account.get("inn"))
-        if inn and ("inn", inn) in table:
-            return table[("inn", inn)]
-        return None
-
-
-def _norm_domain(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    text = value.strip().lower().rstrip(".")
-    if "/" not in text and not text.startswith("www."):
-        return text or None
-    for prefix in ("https://", "http://"):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-    text = text.split("/", 1)[0]
-    if text.startswith("www."):
-        text = text[4:]
-    return text or None
-
-
-def _company_key(name: str) -> str:
-    return " ".join(re.sub(r"[\"'«»“”„`]+", " ", name).split()).casefold()
-
-
-def _norm_inn(value: Any) -> str | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        return None
-    text = "".join(value.split())
-    return text or None
-
-
-# --- loading -------------------------------------------------------------------------------
+__all__ = [
+    "AXES",
+    "CADENCES",
+    "CELLS",
+    "DEFAULT_REFRESH",
+    "DEFAULT_TIERS",
+    "DEPARTMENTS",
+    "GROWTH",
+    "KINDS",
+    "LEVELS",
+    "QUALITY_FIELDS",
+    "SCHEMA_KEYS",
+    "SPIDERS",
+    "STATUSES",
+    "TIERS",
+    "AxisConfig",
+    "Criterion",
+    "DecisionMakerConfig",
+    "GrowthRule",
+    "IcpConfig",
+    "Override",
+    "QualityConfig",
+    "Range",
+    "ScoringConfig",
+    "SegmentConfig",
+    "SegmentError",
+    "config_hash",
+    "load_segment",
+    "parse_segment",
+]
 
 
 def load_segment(path: str | Path) -> SegmentConfig:
@@ -362,164 +152,12 @@ def parse_segment(data: Mapping[str, Any], source: str = "segment") -> SegmentCo
     return config
 
 
-def config_hash(config: SegmentConfig) -> str:
-    """sha256 of the canonical JSON of a validated config (the ``hash`` field left out)."""
-    plain = _plain(config)
-    plain.pop("hash", None)
-    text = json.dumps(plain, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _plain(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: _plain(getattr(value, f.name))
-            for f in fields(value)
-            if not f.name.startswith("_")
-        }
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, frozenset | set):
-        return sorted(_plain(v) for v in value)
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
 def _freeze(value: Any) -> Any:
     if isinstance(value, Mapping):
         return MappingProxyType({k: _freeze(v) for k, v in value.items()})
     if isinstance(value, list | tuple):
         return tuple(_freeze(v) for v in value)
     return value
-
-
-class _Validator:
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-
-    def error(self, path: str, problem: str) -> None:
-        self.errors.append(f"{path}: {problem}")
-
-    def unknown(self, table: Mapping[str, Any], path: str, known: set[str]) -> None:
-        for key in table:
-            if key not in known:
-                where = f"{path}.{key}" if path else str(key)
-                self.error(where, f"unknown key; expected one of: {', '.join(sorted(known))}")
-
-    def table(self, value: Any, path: str, required: bool = False) -> Mapping[str, Any]:
-        if value is None:
-            if required:
-                self.error(path, "missing (a table is required)")
-            return {}
-        if not isinstance(value, Mapping):
-            self.error(path, f"must be a table, not {_kind(value)}")
-            return {}
-        return value
-
-    def text(self, value: Any, path: str, required: bool = False) -> str | None:
-        if value is None:
-            if required:
-                self.error(path, "missing (text is required)")
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.error(path, f"must be non-empty text, not {_kind(value)}")
-            return None
-        return value.strip()
-
-    def number(
-        self,
-        value: Any,
-        path: str,
-        default: float,
-        low: float | None = None,
-        high: float | None = None,
-    ) -> float:
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-            self.error(path, f"must be a number, not {_kind(value)}")
-            return default
-        if not math.isfinite(value):
-            self.error(path, "must be a finite number")
-            return default
-        if low is not None and value < low:
-            self.error(path, f"must be at least {_fmt(low)}, not {_fmt(value)}")
-            return default
-        if high is not None and value > high:
-            self.error(path, f"must be at most {_fmt(high)}, not {_fmt(value)}")
-            return default
-        return float(value)
-
-    def integer(self, value: Any, path: str, default: int, low: int = 0) -> int:
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.error(path, f"must be a whole number, not {_kind(value)}")
-            return default
-        if value < low:
-            self.error(path, f"must be at least {low}, not {value}")
-            return default
-        return value
-
-    def strings(
-        self, value: Any, path: str, choices: tuple[str, ...] | None = None
-    ) -> tuple[str, ...]:
-        if value is None:
-            return ()
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            self.error(path, f"must be a list of text, not {_kind(value)}")
-            return ()
-        out: list[str] = []
-        for i, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
-                self.error(f"{path}[{i}]", f"must be non-empty text, not {_kind(item)}")
-            elif choices is not None and item.strip().lower() not in choices:
-                self.error(f"{path}[{i}]", f"{item!r} is not one of: {', '.join(choices)}")
-            else:
-                out.append(item.strip())
-        return tuple(out)
-
-    def range(self, value: Any, path: str) -> Range:
-        if value is None:
-            return Range()
-        if not isinstance(value, Mapping):
-            self.error(
-                path, f"must be a table such as {{ min = 50, max = 500 }}, not {_kind(value)}"
-            )
-            return Range()
-        self.unknown(value, path, {"min", "max"})
-        low = self.number(value.get("min"), f"{path}.min", math.nan, low=0)
-        high = self.number(value.get("max"), f"{path}.max", math.nan, low=0)
-        lo = None if math.isnan(low) else low
-        hi = None if math.isnan(high) else high
-        if lo is not None and hi is not None and lo > hi:
-            self.error(path, f"min ({_fmt(lo)}) is greater than max ({_fmt(hi)})")
-        return Range(lo, hi)
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, str):
-        return f"text {value!r}" if value.strip() else "empty text"
-    if isinstance(value, int | float):
-        return f"a number ({_fmt(value)})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "a table"
-    return type(value).__name__
-
-
-def _fmt(number: float) -> str:
-    return f"{number:g}"
 
 
 def _sources(v: _Validator, value: Any) -> tuple[Mapping[str, Any], ...]:
@@ -814,7 +452,8 @@ def _decision_makers(v: _Validator, t: Mapping[str, Any]) -> DecisionMakerConfig
     return DecisionMakerConfig(
         titles=v.strings(t.get("titles"), "decision_makers.titles"),
         departments=tuple(
-            d.lower() for d in v.strings(t.get("departments"), "decision_makers.departments")
+            d.lower()
+            for d in v.strings(t.get("departments"), "decision_makers.departments", DEPARTMENTS)
         ),
     )
 

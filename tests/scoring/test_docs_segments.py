@@ -154,3 +154,10 @@ def test_facade():
     )
     for name in scoring.__all__:
         assert getattr(scoring, name) is not None
+
+
+def test_departments_match_enrichment():
+    from enrichment.normalize.titles import DEPARTMENTS as ENRICHMENT_DEPARTMENTS
+    from scoring.config import DEPARTMENTS
+
+    assert DEPARTMENTS == ENRICHMENT_DEPARTMENTS

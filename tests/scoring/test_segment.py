@@ -182,6 +182,11 @@ CASES = [
     (_with("refresh.gold", 30), "refresh.gold", "unknown key"),
     (_with("decision_makers.titles", "прораб, мастер"), None, None),  # a single text is a list
     (
+        _with("decision_makers.departments", ["Procurement", "buying"]),
+        "decision_makers.departments[1]",
+        "not one of",
+    ),
+    (
         segment_data(sources=[{"start_urls": ["https://a.example/"]}]),
         "sources[0].spider",
         "missing",
