@@ -573,6 +573,7 @@ from leadgen import (  # noqa: E402,F401
     enriching,
     guessing,
     normalizing,
+    pipeline,
     report,
     score_stage,
     verifying,

@@ -53,9 +53,18 @@ class Interrupted(Exception):
     pass
 
 
-def _crawl(
-    database_url: str, spider: str, source: Path, proxy: str | None
-) -> dict[str, Any]:
+def _plain(value: Any) -> Any:
+    """A segment's read-only source tables as plain dicts and lists (what a source file holds)."""
+    from collections.abc import Mapping
+
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _crawl(database_url: str, spider: str, source: Path, proxy: str | None) -> dict[str, Any]:
     cmd = [
         sys.executable,
         "-m",
@@ -94,10 +103,23 @@ def run_segment(
     verify_config: Any,
 ) -> dict[str, Any]:
     """Run the pipeline of one segment file; returns the closing summary."""
-    from scoring import load_segment
+    from scoring import SegmentError, load_segment
     from spiders.sources import SourceError, parse_source
 
     segment = load_segment(path)
+    # Check every source before anything runs: a mistake there is the file's, not the crawl's.
+    sources = []
+    problems = []
+    for i, source in enumerate(segment.sources):
+        data = _plain(source)
+        data.setdefault("name", f"{segment.name}-{i + 1}")
+        try:
+            parse_source(data, name=data["name"], where=f"sources[{i}]")
+        except SourceError as exc:
+            problems.append(str(exc))
+        sources.append(data)
+    if problems:
+        raise SegmentError(problems, path.name)
     state_file = _state_dir(segment.name) / "state.json"
     state = _load_state(state_file, segment.hash)
     done: dict[str, Any] = state["done"]
@@ -105,18 +127,10 @@ def run_segment(
     started = time.monotonic()
 
     # -- crawl ------------------------------------------------------------------------------
-    for i, source in enumerate(segment.sources):
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    for i, data in enumerate(sources):
         key = f"crawl:{i}"
         if "crawl" in skip or key in done:
-            continue
-        data = dict(source)
-        data.setdefault("name", f"{segment.name}-{i + 1}")
-        where = f"{path.name} sources[{i}]"
-        try:
-            parse_source(data, name=data["name"], where=where)
-        except SourceError as exc:
-            done[key] = {"status": "failed", "reason": str(exc)}
-            _save_state(state_file, state)
             continue
         file = state_file.parent / f"source-{i + 1}.json"
         file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -175,12 +189,7 @@ def run_segment(
         t0 = time.monotonic()
         err.print("merging duplicates …", highlight=False)
         report = dedupe(engine)
-        merged = {
-            "companies": sum(1 for m in report.merges if m.entity_type == "company")
-            if hasattr(report, "merges")
-            else None
-        }
-        done["dedupe"] = {"seconds": round(time.monotonic() - t0, 1), "counts": merged}
+        done["dedupe"] = {"seconds": round(time.monotonic() - t0, 1), "counts": report.counts()}
         _save_state(state_file, state)
 
     # -- score ------------------------------------------------------------------------------
@@ -195,6 +204,9 @@ def run_segment(
 
     state["finished"] = True
     _save_state(state_file, state)
+    failed = [k for k, v in done.items() if v.get("status") == "failed"]
+    summary["status"] = "partial" if failed else "ok"
+    summary["failed"] = failed
     summary["stages"] = done
     summary["seconds"] = round(time.monotonic() - started, 1)
     return summary
@@ -258,6 +270,8 @@ def run_cmd(
         raise typer.Exit(130) from None
     if as_json:
         print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+        if summary["failed"]:
+            raise typer.Exit(1)
         return
     score = (summary["stages"].get("score") or {}).get("counts") or {}
     err.print(f"segment {summary['segment']}: done in {summary['seconds']} s", highlight=False)
@@ -273,3 +287,6 @@ def run_cmd(
             "contact rule",
             highlight=False,
         )
+    if summary["failed"]:
+        err.print(f"[red]failed:[/] {', '.join(summary['failed'])}")
+        raise typer.Exit(1)

@@ -72,12 +72,22 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
+#: A value shown in an explanation sentence is cut to this many characters.
+SHOW_MAX = 80
+
+
 def _show(value: Any) -> str:
     if isinstance(value, float):
         return _num(value)
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "nothing"
-    return repr(value) if isinstance(value, str) else str(value)
+    if isinstance(value, tuple | list) and value and all(isinstance(v, Mapping) for v in value):
+        # people, emails: name what they are, not every field of every one
+        names = [str(v.get("full_name") or v.get("address") or v.get("name") or "…") for v in value]
+        text = f"{len(value)}: " + ", ".join(names)
+    elif isinstance(value, list):
+        text = ", ".join(str(v) for v in value) or "nothing"
+    else:
+        text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= SHOW_MAX else text[: SHOW_MAX - 1] + "…"
 
 
 def _sentence(c: Contribution) -> str:
