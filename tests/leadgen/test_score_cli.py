@@ -20,13 +20,7 @@ def run(db_url, *args):
     return CliRunner().invoke(app, ["--database-url", db_url, *args], catch_exceptions=False)
 
 
-def scores(db_url) -> list[dict]:
-    with create_engine(db_url).connect() as conn:
-        rows = conn.execute(select(Score.__table__).order_by(Score.__table__.c.company_id))
-        return [dict(r._mapping) for r in rows]
-
-
-def test_score_a_segment_twice_gives_the_same_scores(db_url, tmp_path):
+def import_sample(db_url, tmp_path) -> None:
     r = run(
         db_url,
         "import",
@@ -37,6 +31,16 @@ def test_score_a_segment_twice_gives_the_same_scores(db_url, tmp_path):
         str(tmp_path / "rejects.csv"),
     )
     assert r.exit_code == 0, r.output
+
+
+def scores(db_url) -> list[dict]:
+    with create_engine(db_url).connect() as conn:
+        rows = conn.execute(select(Score.__table__).order_by(Score.__table__.c.company_id))
+        return [dict(r._mapping) for r in rows]
+
+
+def test_score_a_segment_twice_gives_the_same_scores(db_url, tmp_path):
+    import_sample(db_url, tmp_path)
     r = run(db_url, "score", str(SEGMENT), "--json")
     assert r.exit_code == 0, r.output
     summary = json.loads(r.stdout)
@@ -77,15 +81,7 @@ def test_a_bad_segment_file_names_the_key(sqlite_url, tmp_path):
 
 
 def test_explain_and_a_manual_override_that_survives_rescoring(sqlite_url, tmp_path):
-    run(
-        sqlite_url,
-        "import",
-        str(ROOT / "examples" / "prospects.csv"),
-        "--source",
-        "sample",
-        "--rejects",
-        str(tmp_path / "rejects.csv"),
-    )
+    import_sample(sqlite_url, tmp_path)
     assert run(sqlite_url, "score", str(SEGMENT)).exit_code == 0
     scored = scores(sqlite_url)[0]
     cid = str(scored["company_id"])
@@ -149,15 +145,7 @@ def test_explain_and_a_manual_override_that_survives_rescoring(sqlite_url, tmp_p
 
 
 def test_list_a_segment_by_tier(sqlite_url, tmp_path):
-    run(
-        sqlite_url,
-        "import",
-        str(ROOT / "examples" / "prospects.csv"),
-        "--source",
-        "sample",
-        "--rejects",
-        str(tmp_path / "rejects.csv"),
-    )
+    import_sample(sqlite_url, tmp_path)
     assert run(sqlite_url, "score", str(SEGMENT)).exit_code == 0
     everything = json.loads(run(sqlite_url, "list", "construction-ru-crm", "--json").stdout)
     stored = scores(sqlite_url)
@@ -179,15 +167,7 @@ def test_list_a_segment_by_tier(sqlite_url, tmp_path):
 
 
 def test_report_counts_and_a_self_contained_html_page(sqlite_url, tmp_path):
-    run(
-        sqlite_url,
-        "import",
-        str(ROOT / "examples" / "prospects.csv"),
-        "--source",
-        "sample",
-        "--rejects",
-        str(tmp_path / "rejects.csv"),
-    )
+    import_sample(sqlite_url, tmp_path)
     summary = json.loads(run(sqlite_url, "score", str(SEGMENT), "--json").stdout)
     page = tmp_path / "report.html"
     r = run(sqlite_url, "report", "construction-ru-crm", "--json", "--html", str(page))
@@ -210,15 +190,7 @@ def test_report_counts_and_a_self_contained_html_page(sqlite_url, tmp_path):
 def test_export_a_segment_tier_with_its_score_columns(sqlite_url, tmp_path):
     import csv
 
-    run(
-        sqlite_url,
-        "import",
-        str(ROOT / "examples" / "prospects.csv"),
-        "--source",
-        "sample",
-        "--rejects",
-        str(tmp_path / "rejects.csv"),
-    )
+    import_sample(sqlite_url, tmp_path)
     assert run(sqlite_url, "score", str(SEGMENT)).exit_code == 0
     listed = json.loads(run(sqlite_url, "list", "construction-ru-crm", "--json").stdout)
     tier = listed[0]["tier"]
