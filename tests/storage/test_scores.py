@@ -257,6 +257,10 @@ def test_load_accounts_shape_and_contents(seeded):
     only = list(load_accounts(engine, [muller, acme, 999_999, acme]))
     assert only == [a for a in want if a["id"] in (acme, muller)]
     assert list(load_accounts(engine, [])) == []
+    # the contract the pure scorer reads (scoring/fields.py): storage may not import scoring
+    from scoring.fields import ACCOUNT_FIELDS
+
+    assert tuple(got[0]) == ACCOUNT_FIELDS
 
 
 @pytest.mark.parametrize(
