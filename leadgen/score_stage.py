@@ -56,6 +56,28 @@ def result_row(score: Any) -> dict[str, Any]:
     }
 
 
+def segment_decision_makers(segment: Any):
+    """A function marking the people the segment's ``[decision_makers]`` rules add (titles,
+    departments) as decision makers in an account dict; None when the segment adds none.
+
+    The stored people keep the default rule's flag: a segment's rules apply to its own
+    scores, ranking and data-quality index only."""
+    dm = segment.decision_makers
+    if not dm.titles and not dm.departments:
+        return None
+    from enrichment import DecisionRules, classify_title
+
+    rules = DecisionRules(extra_titles=dm.titles, departments=dm.departments)
+
+    def apply(account: dict[str, Any]) -> None:
+        for p in account.get("people") or ():
+            if not p.get("is_decision_maker") and p.get("title"):
+                if classify_title(p["title"], rules).is_decision_maker:
+                    p["is_decision_maker"] = True
+
+    return apply
+
+
 def score_segment(engine, path: Path, progress=None) -> dict[str, Any]:
     """Score the database's accounts against the segment file at ``path``; returns a summary.
 
@@ -67,6 +89,7 @@ def score_segment(engine, path: Path, progress=None) -> dict[str, Any]:
 
     segment = load_segment(path)
     definition = tomllib.loads(path.read_text(encoding="utf-8"))
+    add_decision_makers = segment_decision_makers(segment)
     total = count_accounts(engine)
     run_id = start_run(
         engine,
@@ -93,6 +116,8 @@ def score_segment(engine, path: Path, progress=None) -> dict[str, Any]:
             if not icp_check(account, segment.icp)[0] and segment.override_for(account) is None:
                 failed_icp += 1
                 continue
+            if add_decision_makers is not None:
+                add_decision_makers(account)
             s = score_account(account, segment)
             if s.tier is None:
                 failed_icp += 1

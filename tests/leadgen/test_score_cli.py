@@ -210,3 +210,28 @@ def test_export_a_segment_tier_with_its_score_columns(sqlite_url, tmp_path):
     assert run(sqlite_url, "export", "-o", str(out), "--tier", "scale").exit_code == 2
     r = run(sqlite_url, "export", "-o", str(out), "--segment", "nope")
     assert r.exit_code == 2
+
+
+def test_a_segments_decision_maker_titles_count_in_its_scores():
+    import tomllib
+
+    from leadgen.score_stage import segment_decision_makers
+    from scoring import data_quality, parse_segment
+
+    data = tomllib.loads(SEGMENT.read_text(encoding="utf-8"))
+    data["decision_makers"] = {"titles": ["прораб"], "departments": ["procurement"]}
+    segment = parse_segment(data)
+    people = [
+        {"id": 1, "title": "Старший прораб", "is_decision_maker": False},
+        {"id": 2, "title": "Менеджер по закупкам", "is_decision_maker": False},
+        {"id": 3, "title": "Специалист по закупкам", "is_decision_maker": False},
+        {"id": 4, "title": "Бухгалтер", "is_decision_maker": False},
+        {"id": 5, "title": None, "is_decision_maker": False},
+    ]
+    account = {"id": 1, "name": "ООО Тест", "people": people}
+    segment_decision_makers(segment)(account)
+    assert [p["is_decision_maker"] for p in people] == [True, True, False, False, False]
+    assert data_quality(account, segment.quality).decision_makers == 2
+
+    data["decision_makers"] = {}
+    assert segment_decision_makers(parse_segment(data)) is None
