@@ -206,10 +206,43 @@ def run_segment(
     _save_state(state_file, state)
     failed = [k for k, v in done.items() if v.get("status") == "failed"]
     summary["status"] = "partial" if failed else "ok"
+    summary["totals"] = _totals(done)
     summary["failed"] = failed
     summary["stages"] = done
     summary["seconds"] = round(time.monotonic() - started, 1)
     return summary
+
+
+def _totals(done: dict[str, Any]) -> dict[str, Any]:
+    """The closing numbers of a pass: accounts and people new / updated by its crawls, emails
+    verified by its enrich stage, merges, accounts per tier and the data-quality index."""
+    crawl: dict[str, int] = {}
+    for key, info in done.items():
+        if key.startswith("crawl:"):
+            for name in (
+                "pages",
+                "companies_new",
+                "companies_updated",
+                "people_new",
+                "people_updated",
+                "emails_new",
+            ):
+                crawl[name] = crawl.get(name, 0) + int((info.get("counts") or {}).get(name) or 0)
+    enrich = (done.get("enrich") or {}).get("counts") or {}
+    dedupe = (done.get("dedupe") or {}).get("counts") or {}
+    score = (done.get("score") or {}).get("counts") or {}
+    return {
+        **crawl,
+        "emails_guessed": enrich.get("guessed"),
+        "emails_valid": enrich.get("valid"),
+        "companies_merged": dedupe.get("companies_merged"),
+        "people_merged": dedupe.get("people_merged"),
+        "scored": score.get("scored"),
+        "tiers": score.get("tiers"),
+        "dqi": score.get("dqi"),
+        "dqi_target": score.get("dqi_target"),
+        "below_contact_rule": score.get("below_contact_rule"),
+    }
 
 
 @app.command(
@@ -273,17 +306,35 @@ def run_cmd(
         if summary["failed"]:
             raise typer.Exit(1)
         return
-    score = (summary["stages"].get("score") or {}).get("counts") or {}
+    t = summary["totals"]
     err.print(f"segment {summary['segment']}: done in {summary['seconds']} s", highlight=False)
     for stage, info in summary["stages"].items():
         err.print(
             f"  {stage}: {info.get('seconds', '-')} s {info.get('status') or ''}",
             highlight=False,
         )
-    if score:
+    if "pages" in t:
         err.print(
-            f"  tiers {score.get('tiers')}; DQI {score.get('dqi')} (target "
-            f"{score.get('dqi_target')}); {score.get('below_contact_rule')} accounts below the "
+            f"  crawled {t['pages']} pages: accounts {t['companies_new']} new, "
+            f"{t['companies_updated']} updated; people {t['people_new']} new, "
+            f"{t['people_updated']} updated; {t['emails_new']} emails found",
+            highlight=False,
+        )
+    if t["emails_guessed"] is not None:
+        err.print(
+            f"  emails: {t['emails_guessed']} guessed, {t['emails_valid']} verified valid",
+            highlight=False,
+        )
+    if t["companies_merged"] is not None:
+        err.print(
+            f"  merged: {t['companies_merged']} companies, {t['people_merged']} people",
+            highlight=False,
+        )
+    if t["scored"] is not None:
+        dqi = t["dqi"] or 0.0
+        err.print(
+            f"  {t['scored']} accounts scored: {t['tiers']}; data-quality index {dqi:.1%} "
+            f"(target {t['dqi_target']:.0%}); {t['below_contact_rule']} accounts below the "
             "contact rule",
             highlight=False,
         )

@@ -51,6 +51,10 @@ def test_run_crawls_merges_and_scores_and_runs_again_unchanged(sqlite_url, tmp_p
     assert list(summary["stages"]) == ["crawl:0", "dedupe", "score"]
     assert summary["stages"]["crawl:0"]["status"] == "ok"
     assert summary["stages"]["score"]["counts"]["scored"] == 4
+    totals = summary["totals"]
+    assert totals["companies_new"] == 4 and totals["people_new"] > 0 and totals["pages"] > 4
+    assert totals["scored"] == 4 and sum(totals["tiers"].values()) == 4
+    assert totals["emails_guessed"] is None  # enrich skipped
     assert count(sqlite_url, Company) == 4
     with create_engine(sqlite_url).connect() as conn:
         first = conn.execute(
