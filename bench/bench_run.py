@@ -1,0 +1,154 @@
+"""Benchmark: ``leadgen run SEGMENT.toml`` on a generated site of 2,000 companies, time per stage.
+
+Issue 5 ("Performance"): the one-command pipeline on a generated 2,000-company sample site,
+time per stage reported.
+
+    .venv/bin/python bench/bench_run.py [--companies 2000] [--keep]
+
+The world is bench/bench_crawl.py's (``bench.crawlsite``): a directory (20 companies per list
+page, detail pages) and a 5-page website per company in Russian, German or English, served by
+nginx as a loopback forward proxy.  A segment file pointing at it is written, then
+``leadgen run`` runs as a new process with its defaults (polite crawl settings: AutoThrottle,
+2 requests at a time per site), ``--skip enrich`` (verification would ask DNS servers outside
+this machine; bench/bench_verify.py measures it against local ones).  Printed: each stage's
+seconds from the run's summary, the pass's totals, the wall time of the whole command.
+
+Needs nginx (Debian: ``apt-get install nginx-light``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_crawl import SOURCE  # noqa: E402
+from bench.crawlsite.render import write_world  # noqa: E402
+from bench.crawlsite.server import NginxSites, find_nginx  # noqa: E402
+from bench.crawlsite.world import PER_PAGE, SITE_PAGES, build_world  # noqa: E402
+
+SCORING = """
+[icp]
+missing = "pass"
+
+[[scoring.attractiveness.criteria]]
+name = "size"
+field = "employees"
+kind = "bands"
+weight = 1
+missing = 2
+bands = [{ min = 0, points = 2 }, { min = 50, points = 6 }, { min = 250, points = 10 }]
+
+[[scoring.attractiveness.criteria]]
+name = "registered"
+field = "inn"
+kind = "boolean"
+weight = 1
+yes = 10
+
+[[scoring.position.criteria]]
+name = "reachable"
+field = "phones"
+kind = "boolean"
+weight = 1
+yes = 10
+
+[[scoring.position.criteria]]
+name = "people known"
+field = "people"
+kind = "boolean"
+weight = 1
+yes = 10
+"""
+
+
+def segment_text(start: str, max_pages: int) -> str:
+    """The benchmark's segment: bench_crawl's source as its one [[sources]] table."""
+    source = SOURCE.format(start=start, max_pages=max_pages)
+    lines = ['name = "bench-run"', 'description = "bench/bench_run.py"', "", "[[sources]]"]
+    for line in source.splitlines():
+        if line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            line = "[sources." + line[1:]
+        lines.append(line)
+    return "\n".join(lines) + "\n" + SCORING
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--companies", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=20240917)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+    if not find_nginx():
+        print("needs nginx: apt-get install nginx-light", file=sys.stderr)
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="leadgen-bench-run-"))
+    per_company = 1 + len(SITE_PAGES["ru"]) + 1 / PER_PAGE
+    world = build_world(int(args.companies * per_company) + 1, args.seed)
+    written = write_world(world, work / "sites")
+    print(
+        f"world: {len(world.companies)} companies, {written['html_pages']} HTML pages, "
+        f"{world.people} people"
+    )
+    segment = work / "segment.toml"
+    segment.write_text(segment_text(world.list_url(1), world.list_pages + 10), encoding="utf-8")
+    env = {
+        **os.environ,
+        "LEADGEN_JOBS_DIR": str(work / "jobs"),
+        "no_proxy": "127.0.0.1,localhost",
+        "NO_PROXY": "127.0.0.1,localhost",
+    }
+    env.pop("LEADGEN_DATABASE_URL", None)
+    with NginxSites(work / "sites", work / "nginx") as server:
+        cmd = [
+            sys.executable,
+            "-m",
+            "leadgen",
+            "--database-url",
+            f"sqlite:///{work / 'run.db'}",
+            "run",
+            str(segment),
+            "--proxy",
+            server.proxy_url,
+            "--skip",
+            "enrich",
+            "--json",
+        ]
+        started = time.monotonic()
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+        wall = time.monotonic() - started
+    if proc.returncode != 0:
+        print(proc.stderr[-2000:], file=sys.stderr)
+        return 1
+    summary = json.loads(proc.stdout)
+    print(f"leadgen run --skip enrich: {wall:.1f} s wall (status {summary['status']})")
+    for stage, info in summary["stages"].items():
+        print(f"  {stage:8} {info.get('seconds', 0):7.1f} s")
+    t = summary["totals"]
+    print(
+        f"totals: {t.get('pages')} pages; accounts {t.get('companies_new')} new; people "
+        f"{t.get('people_new')} new; merged {t.get('companies_merged')} companies, "
+        f"{t.get('people_merged')} people; scored {t.get('scored')}: {t.get('tiers')}; "
+        f"DQI {t.get('dqi')}"
+    )
+    if args.keep:
+        print(f"kept: {work}")
+    else:
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
