@@ -24,7 +24,6 @@ Per company:
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -357,7 +356,3 @@ class EnrichJob:
         self.problems.append(
             {"company_id": w.company_id, "person_id": p.id if p else None, "reason": reason}
         )
-
-
-def run_sync(job: EnrichJob, company_ids: Sequence[int], progress=None) -> EnrichCounts:
-    return asyncio.run(job.run(company_ids, progress))

@@ -24,6 +24,14 @@ from typing import Annotated, Any
 import typer
 
 from leadgen.cli import _engine, _fail, _state, app, err
+from leadgen.verifying import (
+    HeloOption,
+    MailFromOption,
+    NameserverOption,
+    SmtpPortOption,
+    TimeoutOption,
+    verify_config,
+)
 
 STAGES = ("crawl", "enrich", "dedupe", "score")
 
@@ -264,13 +272,17 @@ def run_cmd(
         str | None,
         typer.Option(envvar="LEADGEN_PROXY", help="HTTP forward proxy for every crawl request."),
     ] = None,
+    nameserver: NameserverOption = None,
+    smtp_port: SmtpPortOption = 25,
+    timeout: TimeoutOption = 10.0,
+    helo: HeloOption = "localhost",
+    mail_from: MailFromOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Crawl a segment's sources and the company websites they lead to, enrich, merge
     duplicates and score — one command.  Stopped half-way (Ctrl-C), the same command goes on
     where it stopped: nothing is lost, nothing duplicated."""
     from leadgen.config import load_config
-    from leadgen.verifying import verify_config
     from scoring import SegmentError
 
     unknown = sorted(set(skip or ()) - set(STAGES))
@@ -281,11 +293,11 @@ def run_cmd(
     url = load_config(database_url=_state["database_url"]).database_url
     config = verify_config(
         smtp=smtp,
-        nameserver=None,
-        smtp_port=int(os.environ.get("LEADGEN_SMTP_PORT", "25")),
-        timeout=10.0,
-        helo=os.environ.get("LEADGEN_HELO_NAME", "localhost"),
-        mail_from=os.environ.get("LEADGEN_MAIL_FROM"),
+        nameserver=nameserver,
+        smtp_port=smtp_port,
+        timeout=timeout,
+        helo=helo,
+        mail_from=mail_from,
     )
     try:
         summary = run_segment(
