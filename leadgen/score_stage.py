@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import gc
 import json
+import multiprocessing
+import os
+import threading
 import tomllib
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -78,56 +83,150 @@ def segment_decision_makers(segment: Any):
     return apply
 
 
-def score_segment(engine, path: Path, progress=None) -> dict[str, Any]:
+#: Below this many accounts scoring stays in this process (starting workers costs more).
+PARALLEL_MIN_ACCOUNTS = 20_000
+#: Accounts a worker reads and scores per task (one id range).
+BLOCK = 5_000
+
+
+class _Scorer:
+    """Scores accounts into prepared rows (``storage.scores.ScoreRow``: checked, explanation
+    serialized) and the figures the summary needs.  The same object runs in this process or
+    in each worker, so both give the same rows."""
+
+    def __init__(self, path: Path, config_hash: str | None = None) -> None:
+        from scoring import load_segment
+
+        self.segment = load_segment(path)
+        if config_hash is not None and self.segment.hash != config_hash:
+            raise RuntimeError(f"{path} changed while it was being scored: score it again")
+        self.add_decision_makers = segment_decision_makers(self.segment)
+
+    def score(self, accounts) -> tuple[list[Any], list[Any], int, int]:
+        """(rows, their DQIs, accounts seen, accounts out of the segment)."""
+        from scoring import icp_check, score_account
+        from storage.scores import prepare_score
+
+        segment, add = self.segment, self.add_decision_makers
+        icp, override_for = segment.icp, segment.override_for
+        rows, dqis = [], []
+        seen = failed = 0
+        for account in accounts:
+            seen += 1
+            # Out of the segment (the ICP's hard filters, no override in the file naming it):
+            # no row, so no need for the whole score.
+            if not icp_check(account, icp)[0] and override_for(account) is None:
+                failed += 1
+                continue
+            if add is not None:
+                add(account)
+            s = score_account(account, segment)
+            if s.tier is None:
+                failed += 1
+                continue
+            rows.append(prepare_score(result_row(s)))
+            dqis.append(s.dqi)
+        return rows, dqis, seen, failed
+
+
+_worker: dict[str, Any] = {}
+
+
+def _start_worker(url: str, path: Path, config_hash: str) -> None:
+    from storage.db import make_engine
+
+    # Accounts and scores are many small acyclic objects: the cyclic collector would walk
+    # them again and again for nothing.
+    gc.disable()
+    _worker["engine"] = make_engine(url, migrate=False)
+    _worker["scorer"] = _Scorer(path, config_hash)
+
+
+def _score_block(block: tuple[int, int | None]) -> tuple[list[Any], list[Any], int, int]:
+    from storage.accounts import load_accounts
+
+    accounts = load_accounts(_worker["engine"], id_range=block)
+    return _worker["scorer"].score(accounts)
+
+
+@contextmanager
+def scoring_workers(engine, path: Path, count: int | None = None) -> Iterator[Any]:
+    """A pool of scoring processes for ``score_segment``; None when there are too few accounts
+    for it to pay (``PARALLEL_MIN_ACCOUNTS``), one core, or an in-memory database.
+
+    Each worker opens its own connection and reads the segment file itself; it is sent an id
+    range and returns prepared rows, so little crosses between processes.  Open it before a
+    progress bar starts its thread: workers are forked when no other thread runs (cheap),
+    else spawned."""
+    from scoring import load_segment
+    from storage.accounts import count_accounts
+
+    count = count or min(os.cpu_count() or 1, 4)
+    database = engine.url.database
+    if (
+        count < 2
+        or count_accounts(engine) < PARALLEL_MIN_ACCOUNTS
+        or (engine.url.get_backend_name() == "sqlite" and database in (None, "", ":memory:"))
+    ):
+        yield None
+        return
+    config_hash = load_segment(path).hash
+    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    url = engine.url.render_as_string(hide_password=False)
+    pool = multiprocessing.get_context(method).Pool(count, _start_worker, (url, path, config_hash))
+    try:
+        yield pool
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def score_segment(engine, path: Path, progress=None, *, pool=None) -> dict[str, Any]:
     """Score the database's accounts against the segment file at ``path``; returns a summary.
 
+    With many accounts the scoring runs in worker processes (``pool``, from
+    ``scoring_workers``, or one opened here), each scoring a range of ids, while this process
+    writes; the rows are the same either way (results are taken in id order).
     Raises ``scoring.SegmentError`` for a file that does not validate (nothing is written)."""
-    from scoring import icp_check, load_segment, score_account, segment_quality
-    from storage.accounts import count_accounts, load_accounts
+    from scoring import segment_quality
+    from storage.accounts import account_blocks, count_accounts, load_accounts
     from storage.runs import finish_run, start_run
     from storage.scores import save_scores
 
-    segment = load_segment(path)
+    scorer = _Scorer(path)
+    segment = scorer.segment
     definition = tomllib.loads(path.read_text(encoding="utf-8"))
-    add_decision_makers = segment_decision_makers(segment)
     total = count_accounts(engine)
     run_id = start_run(
         engine,
         "score",
         {"segment": segment.name, "file": str(path), "config_hash": segment.hash},
     )
-    rows: list[dict[str, Any]] = []
-    dqis = []
-    tiers: Counter[str] = Counter()
-    cells: Counter[str] = Counter()
-    failed_icp = 0
-    seen = 0
-    # Accounts and scores are many small acyclic objects: the cyclic collector would walk them
-    # again and again for nothing (as in scoring.score_accounts).
+    rows: list[Any] = []
+    dqis: list[Any] = []
+    seen = failed_icp = 0
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for account in load_accounts(engine):
-            seen += 1
-            if progress and seen % 1000 == 0:
-                progress(seen, total)
-            # Out of the segment (the ICP's hard filters, no override in the file naming it):
-            # no row, so no need for the whole score.
-            if not icp_check(account, segment.icp)[0] and segment.override_for(account) is None:
-                failed_icp += 1
-                continue
-            if add_decision_makers is not None:
-                add_decision_makers(account)
-            s = score_account(account, segment)
-            if s.tier is None:
-                failed_icp += 1
-                continue
-            rows.append(result_row(s))
-            dqis.append(s.dqi)
-            tiers[s.tier] += 1
-            cells[s.cell] += 1
+        with ExitStack() as stack:
+            if pool is None and total >= PARALLEL_MIN_ACCOUNTS:
+                pool = stack.enter_context(scoring_workers(engine, path))
+            if pool is None:
+                parts = (
+                    scorer.score(load_accounts(engine, id_range=b))
+                    for b in account_blocks(engine, BLOCK)
+                )
+            else:
+                parts = pool.imap(_score_block, account_blocks(engine, BLOCK))
+            for part_rows, part_dqis, part_seen, part_failed in parts:
+                rows += part_rows
+                dqis += part_dqis
+                seen += part_seen
+                failed_icp += part_failed
+                if progress:
+                    progress(seen, max(total, seen))
         if progress:
-            progress(seen, total)
+            progress(seen, max(total, seen))
         saved = save_scores(
             engine,
             segment.name,
@@ -143,6 +242,8 @@ def score_segment(engine, path: Path, progress=None) -> dict[str, Any]:
     finally:
         if collecting:
             gc.enable()
+    tiers = Counter(r["tier"] for r in rows)
+    cells = Counter(r["cell"] for r in rows)
     quality = segment_quality(dqis, segment.quality)
     summary = {
         "run_id": run_id,
@@ -182,8 +283,12 @@ def score_cmd(
         _fail(f"{segment_file}: no such file", 2)
     engine = _engine()
     try:
-        with progress(err, "scoring", "accounts") as update:
-            summary = score_segment(engine, segment_file, update)
+        # The workers first: forked before the progress bar's thread starts.
+        with (
+            scoring_workers(engine, segment_file) as pool,
+            progress(err, "scoring", "accounts") as update,
+        ):
+            summary = score_segment(engine, segment_file, update, pool=pool)
     except SegmentError as exc:
         _fail(str(exc), 2)
     if as_json:

@@ -51,18 +51,20 @@ class Contribution(NamedTuple):
 
     @property
     def sentence(self) -> str:
-        return _sentence(self)
+        return _sentence(self, _records(self.value))
 
     def to_dict(self) -> dict[str, Any]:
+        crit = self.criterion
+        names = _records(self.value)
         return {
             "axis": self.axis,
-            "criterion": self.name,
-            "kind": self.kind,
-            "field": self.field,
-            "value": self.value,
+            "criterion": crit.name,
+            "kind": crit.kind,
+            "field": crit.field,
+            "value": self.value if names is None else names,
             "points": self.points,
             "max_points": self.max_points,
-            "sentence": self.sentence,
+            "sentence": _sentence(self, names),
         }
 
 
@@ -76,13 +78,28 @@ def _num(value: float) -> str:
 SHOW_MAX = 80
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, float):
+def _is_record(v: Any) -> bool:
+    return type(v) is dict or isinstance(v, Mapping)
+
+
+def _records(value: Any) -> list[str] | None:
+    """The names of a list of records (people, emails), else None."""
+    if type(value) in (list, tuple) and value and all(map(_is_record, value)):
+        return [str(v.get("full_name") or v.get("address") or v.get("name") or "…") for v in value]
+    return None
+
+
+def _show(value: Any, names: list[str] | None = None) -> str:
+    """The value as a sentence shows it (``names``: ``_records(value)``, when known)."""
+    if type(value) is float:
         return _num(value)
-    if isinstance(value, tuple | list) and value and all(isinstance(v, Mapping) for v in value):
+    if names is not None:
         # people, emails: name what they are, not every field of every one
-        names = [str(v.get("full_name") or v.get("address") or v.get("name") or "…") for v in value]
         text = f"{len(value)}: " + ", ".join(names)
+    elif type(value) is str:
+        text = repr(value)
+    elif isinstance(value, float):
+        return _num(value)
     elif isinstance(value, list):
         text = ", ".join(str(v) for v in value) or "nothing"
     else:
@@ -90,7 +107,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= SHOW_MAX else text[: SHOW_MAX - 1] + "…"
 
 
-def _sentence(c: Contribution) -> str:
+def _sentence(c: Contribution, names: list[str] | None) -> str:
     crit = c.criterion
     gives = f"{c.points:.1f} of {c.max_points:.1f}"
     note = c.note
@@ -101,7 +118,7 @@ def _sentence(c: Contribution) -> str:
             f"{crit.name}: {crit.field} could not be read ({note[12:]}), "
             f"{gives} points for a missing value."
         )
-    seen = _show(c.value)
+    seen = _show(c.value, names)
     if note == "band":
         low = _num(float(band_of(c.value, crit) or 0.0))
         return f"{crit.name}: {crit.field} = {seen}, in the band from {low}: {gives} points."

@@ -210,9 +210,14 @@ def _accounts(conn: Connection, rows: list[tuple[Any, ...]]) -> list[dict[str, A
 
 
 def load_accounts(
-    engine: Engine, company_ids: Iterable[int] | None = None, *, chunk: int = DEFAULT_CHUNK
+    engine: Engine,
+    company_ids: Iterable[int] | None = None,
+    *,
+    chunk: int = DEFAULT_CHUNK,
+    id_range: tuple[int, int | None] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Every company (or those of ``company_ids`` that exist) as an account dict, by id.
+    """Every company (or those of ``company_ids`` that exist, or those with ``after < id <=
+    upto`` for ``id_range=(after, upto)``, ``upto`` None for no end) as an account dict, by id.
 
     One connection and one read transaction for the whole stream, so every chunk sees the same
     snapshot (PostgreSQL; SQLite's WAL reader likewise)."""
@@ -220,8 +225,9 @@ def load_accounts(
     with engine.connect() as conn:
         mark = "?" if conn.dialect.name == "sqlite" else "%s"
         if company_ids is None:
-            sql = f"SELECT {cols} FROM companies WHERE id > {mark} ORDER BY id LIMIT {mark}"
-            last = 0
+            last, upto = id_range or (0, None)
+            end = f" AND id <= {int(upto)}" if upto is not None else ""
+            sql = f"SELECT {cols} FROM companies WHERE id > {mark}{end} ORDER BY id LIMIT {mark}"
             while True:
                 rows = _fetch(conn, sql, (last, chunk))
                 if not rows:
@@ -236,6 +242,20 @@ def load_accounts(
                     _children(conn, "companies", _COMPANY_COLUMNS, "1 = 1", part, key="id")
                 )
                 yield from _accounts(conn, rows)
+
+
+def account_blocks(engine: Engine, size: int = DEFAULT_CHUNK) -> list[tuple[int, int | None]]:
+    """The companies cut into ranges of ids of about ``size`` companies each, in id order:
+    ``(after, upto)`` pairs for ``load_accounts(id_range=…)`` (the last ``upto`` is None, so a
+    company added meanwhile still falls in a block).  Empty for an empty database."""
+    if size < 1:
+        raise ValueError(f"a block holds at least one company, not {size}")
+    with engine.connect() as conn:
+        ids = conn.execute(select(_C.c.id).order_by(_C.c.id)).scalars().all()
+    if not ids:
+        return []
+    cuts = [0, *ids[size - 1 : -1 : size]]
+    return [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1)] + [(cuts[-1], None)]
 
 
 def count_accounts(engine: Engine) -> int:

@@ -4,7 +4,8 @@ The pure scorer (``scoring/``) turns accounts (``storage.accounts.load_accounts`
 result dict per account of the segment; ``save_scores`` stores them.  A result dict has
 ``company_id`` (or ``id``), ``attractiveness``, ``position`` (0–100), ``cell`` (the 9-box
 cell), ``tier`` (``TIERS``), ``total``, ``dqi`` (0–1 or 0–100, stored as given) and
-``explanation`` (a dict of strict JSON values: no NaN/Infinity, stored as given).  Missing
+``explanation`` (a dict of JSON values, stored as given; a NaN or infinite number in it is
+stored as null, as strict JSON has no such numbers).  Missing
 keys store NULL.  A result that breaks this (a non-finite number, an unknown tier, an
 explanation that is not JSON, a company twice) stops the save with a ``ValueError`` naming the
 company, and nothing of the run is written: the scorer is ours, so such a result is a bug to
@@ -31,6 +32,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
 from sqlalchemy import (
     Column,
     Connection,
@@ -100,6 +102,23 @@ def _result_company(r: dict[str, Any]) -> int:
 _NUMBERS = ("attractiveness", "position", "total", "dqi")
 
 
+class ScoreRow(dict):
+    """A result already checked and serialized by ``prepare_score`` (the stored fields plus
+    ``company_id``): ``save_scores`` takes it as it is.  Scoring workers prepare their rows,
+    so what travels back to the writer is a few numbers and one JSON text per account."""
+
+
+def prepare_score(result: dict[str, Any]) -> ScoreRow:
+    """One result dict checked and serialized as ``save_scores`` stores it (``ValueError``
+    naming the company and field for a bad one)."""
+    if type(result) is ScoreRow:
+        return result
+    cid = _result_company(result)
+    row = ScoreRow(_score_row(cid, result))
+    row["company_id"] = cid
+    return row
+
+
 def _score_row(cid: int, r: dict[str, Any]) -> dict[str, Any]:
     """The stored fields of one result, checked: a bad value names the company and field."""
     row = {f: r.get(f) for f in SCORE_FIELDS}
@@ -121,9 +140,9 @@ def _score_row(cid: int, r: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(
             f"company {cid}: explanation must be a dict, not {type(explanation).__name__}"
         )
-    try:  # serialized here, once: strict JSON on both backends (no NaN / Infinity)
-        row["explanation"] = json.dumps(explanation, allow_nan=False)
-    except (TypeError, ValueError) as e:
+    try:  # serialized here, once (orjson: a tenth of json's time); NaN / Infinity -> null
+        row["explanation"] = orjson.dumps(explanation, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError as e:
         raise ValueError(f"company {cid}: explanation is not JSON ({e})") from None
     return row
 
@@ -199,11 +218,11 @@ def save_scores(
             changed.clear()
 
         for r in results:
-            cid = _result_company(r)
+            row = prepare_score(r).copy()
+            cid = row.pop("company_id")
             if cid in seen:
                 raise ValueError(f"company {cid} appears twice in the results of {segment_name!r}")
             seen.add(cid)
-            row = _score_row(cid, r)
             row["config_hash"] = config_hash
             row["run_id"] = run_id
             row["scored_at"] = now

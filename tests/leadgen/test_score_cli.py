@@ -235,3 +235,37 @@ def test_a_segments_decision_maker_titles_count_in_its_scores():
 
     data["decision_makers"] = {}
     assert segment_decision_makers(parse_segment(data)) is None
+
+
+def test_scoring_in_worker_processes_gives_the_same_rows(db_url, tmp_path, monkeypatch):
+    """Many accounts are scored by worker processes, one id range each: the stored rows are
+    exactly those scoring in this process writes (same order, same explanations)."""
+    from contextlib import contextmanager
+
+    import leadgen.score_stage as stage
+
+    import_sample(db_url, tmp_path)
+    assert run(db_url, "score", str(SEGMENT)).exit_code == 0
+    alone = scores(db_url)
+
+    pools = []
+    opened = stage.scoring_workers
+
+    @contextmanager
+    def spy(*args, **kwargs):
+        with opened(*args, **kwargs) as pool:
+            pools.append(pool)
+            yield pool
+
+    monkeypatch.setattr(stage, "scoring_workers", spy)
+    monkeypatch.setattr(stage, "PARALLEL_MIN_ACCOUNTS", 1)
+    monkeypatch.setattr(stage, "BLOCK", 3)  # 8 companies: three id ranges
+    r = run(db_url, "score", str(SEGMENT), "--json")
+    assert r.exit_code == 0, r.output
+    assert pools and pools[0] is not None, "the workers were used"
+    summary = json.loads(r.stdout)
+    assert summary["accounts"] == 8 and summary["scored"] == len(alone)
+    moving = {"scored_at", "run_id"}
+    assert [{k: v for k, v in row.items() if k not in moving} for row in scores(db_url)] == [
+        {k: v for k, v in row.items() if k not in moving} for row in alone
+    ]

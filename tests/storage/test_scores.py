@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -451,7 +452,6 @@ def test_save_scores_removes_dropped_companies_and_skips_missing(seeded):
         ([{"company_id": 1, "cell": 5}], "cell must be text"),
         ([{"company_id": 1, "explanation": ["x"]}], "explanation must be a dict"),
         ([{"company_id": 1, "explanation": {"seen": {1, 2}}}], "explanation is not JSON"),
-        ([{"company_id": 1, "explanation": {"x": float("inf")}}], "explanation is not JSON"),
     ],
 )
 def test_save_scores_rejects_bad_results(seeded, bad, message):
@@ -463,6 +463,17 @@ def test_save_scores_rejects_bad_results(seeded, bad, message):
         assert f"company {ids['Acme Inc']}" in str(err.value)
     with engine.connect() as conn:  # nothing half-written
         assert conn.execute(select(Segment.id)).first() is None
+
+
+def test_a_non_finite_number_in_an_explanation_is_stored_as_null(seeded):
+    engine, ids, _ = seeded
+    cid = ids["Acme Inc"]
+    _save(
+        engine, [{"company_id": cid, "explanation": {"x": float("inf"), "y": [float("nan"), 1.5]}}]
+    )
+    with engine.connect() as conn:
+        (text,) = conn.execute(select(Score.explanation).where(Score.company_id == cid)).one()
+    assert (json.loads(text) if isinstance(text, str) else text) == {"x": None, "y": [None, 1.5]}
 
 
 def test_override_errors(seeded):
@@ -623,3 +634,18 @@ def test_list_segments_and_company_segments(seeded):
         assert company_segments(conn, ids["Müller GmbH"]) == ["de-only"]
         assert company_segments(conn, ids["ООО Ромашка"]) == ["retail-ru"]
         assert company_segments(conn, ids["twin.io"]) == []
+
+
+def test_account_blocks_cover_every_company_once(seeded):
+    from storage.accounts import account_blocks
+
+    engine, _, _ = seeded
+    every = [a["id"] for a in load_accounts(engine)]
+    for size in (1, 2, 3, len(every), len(every) + 5):
+        blocks = account_blocks(engine, size)
+        assert blocks[0][0] == 0 and blocks[-1][1] is None
+        got = [a["id"] for b in blocks for a in load_accounts(engine, id_range=b)]
+        assert got == every, size
+        assert all(len(list(load_accounts(engine, id_range=b))) <= size for b in blocks[:-1])
+    with pytest.raises(ValueError):
+        account_blocks(engine, 0)
