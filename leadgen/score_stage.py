@@ -102,22 +102,28 @@ class _Scorer:
             raise RuntimeError(f"{path} changed while it was being scored: score it again")
         self.add_decision_makers = segment_decision_makers(self.segment)
 
-    def score(self, accounts) -> tuple[list[Any], list[Any], int, int]:
-        """(rows, their DQIs, accounts seen, accounts out of the segment)."""
+    def score(self, engine, block: tuple[int, int | None]) -> tuple[list, list, int, int]:
+        """(rows, their DQIs, accounts seen, accounts out of the segment) of one id range."""
         from scoring import icp_check, score_account
+        from storage.accounts import load_accounts
         from storage.scores import prepare_score
 
         segment, add = self.segment, self.add_decision_makers
         icp, override_for = segment.icp, segment.override_for
         rows, dqis = [], []
         seen = failed = 0
-        for account in accounts:
-            seen += 1
+
+        def keep(account: dict[str, Any]) -> bool:
             # Out of the segment (the ICP's hard filters, no override in the file naming it):
-            # no row, so no need for the whole score.
-            if not icp_check(account, icp)[0] and override_for(account) is None:
-                failed += 1
-                continue
+            # no row, so no need for its people or the whole score.
+            nonlocal seen, failed
+            seen += 1
+            if icp_check(account, icp)[0] or override_for(account) is not None:
+                return True
+            failed += 1
+            return False
+
+        for account in load_accounts(engine, id_range=block, keep=keep):
             if add is not None:
                 add(account)
             s = score_account(account, segment)
@@ -143,10 +149,7 @@ def _start_worker(url: str, path: Path, config_hash: str) -> None:
 
 
 def _score_block(block: tuple[int, int | None]) -> tuple[list[Any], list[Any], int, int]:
-    from storage.accounts import load_accounts
-
-    accounts = load_accounts(_worker["engine"], id_range=block)
-    return _worker["scorer"].score(accounts)
+    return _worker["scorer"].score(_worker["engine"], block)
 
 
 @contextmanager
@@ -189,7 +192,7 @@ def score_segment(engine, path: Path, progress=None, *, pool=None) -> dict[str, 
     writes; the rows are the same either way (results are taken in id order).
     Raises ``scoring.SegmentError`` for a file that does not validate (nothing is written)."""
     from scoring import segment_quality
-    from storage.accounts import account_blocks, count_accounts, load_accounts
+    from storage.accounts import account_blocks, count_accounts
     from storage.runs import finish_run, start_run
     from storage.scores import save_scores
 
@@ -211,13 +214,11 @@ def score_segment(engine, path: Path, progress=None, *, pool=None) -> dict[str, 
         with ExitStack() as stack:
             if pool is None and total >= PARALLEL_MIN_ACCOUNTS:
                 pool = stack.enter_context(scoring_workers(engine, path))
+            blocks = account_blocks(engine, BLOCK)
             if pool is None:
-                parts = (
-                    scorer.score(load_accounts(engine, id_range=b))
-                    for b in account_blocks(engine, BLOCK)
-                )
+                parts = (scorer.score(engine, b) for b in blocks)
             else:
-                parts = pool.imap(_score_block, account_blocks(engine, BLOCK))
+                parts = pool.imap(_score_block, blocks)
             for part_rows, part_dqis, part_seen, part_failed in parts:
                 rows += part_rows
                 dqis += part_dqis

@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, or_, select
@@ -80,6 +80,8 @@ _FACT_COLUMNS = ("entity_id", "field", "value", "last_seen_at", "id")
 #: Company observations whose field starts with "fact." (an index range, not LIKE).
 _FACTS_WHERE = "entity_type = 'company' AND field >= 'fact.' AND field < 'fact/'"
 DEFAULT_CHUNK = 5_000
+#: A filter on accounts before their people are read (see ``load_accounts``).
+Keep = Callable[[dict[str, Any]], bool]
 
 
 def _decode(value: Any, empty: Any) -> Any:
@@ -112,8 +114,11 @@ def parse_growth(text: str | None) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _accounts(conn: Connection, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
-    """Company tuples (``_COMPANY_COLUMNS``, ascending id) -> account dicts."""
+def _accounts(
+    conn: Connection, rows: list[tuple[Any, ...]], keep: Keep | None = None
+) -> list[dict[str, Any]]:
+    """Company tuples (``_COMPANY_COLUMNS``, ascending id) -> account dicts (those ``keep``
+    accepts, asked before people and emails are read)."""
     if not rows:
         return []
     ids = [r[0] for r in rows]
@@ -162,6 +167,30 @@ def _accounts(conn: Connection, rows: list[tuple[Any, ...]]) -> list[dict[str, A
             "people": [],
             "company_emails": [],
         }
+    # Index (entity_type, entity_id, field, …): one seek per company, then the fact.* range.
+    latest: dict[tuple[int, str], tuple[Any, int]] = {}
+    for cid, field, value, seen, oid in _children(
+        conn, "observations", _FACT_COLUMNS, _FACTS_WHERE, ids, key="entity_id", spread=0
+    ):
+        name = field[5:]
+        key = (seen, oid)
+        old = latest.get((cid, name))
+        if old is None or key > old:
+            latest[(cid, name)] = key
+            accounts[cid]["facts"][name] = value
+    for a in accounts.values():
+        facts = a["facts"]
+        if facts:
+            if len(facts) > 1:
+                a["facts"] = facts = dict(sorted(facts.items()))
+            growth = facts.get("revenue_growth")
+            if growth is not None:
+                a["revenue_growth"] = parse_growth(growth)
+    if keep is not None:
+        accounts = {cid: a for cid, a in accounts.items() if keep(a)}
+        if not accounts:
+            return []
+        ids = list(accounts)
     people: dict[int, dict[str, Any]] = {}
     for pid, cid, full_name, title, seniority, department, dm, phones in sorted(
         _children(conn, "people", _PERSON_COLUMNS, "gone_at IS NULL", ids)
@@ -187,25 +216,6 @@ def _accounts(conn: Connection, rows: list[tuple[Any, ...]]) -> list[dict[str, A
             p = people.get(person_id)
             if p is not None:  # else: the email of a person who has left
                 p["emails"].append({"address": address, "status": status})
-    # Index (entity_type, entity_id, field, …): one seek per company, then the fact.* range.
-    latest: dict[tuple[int, str], tuple[Any, int]] = {}
-    for cid, field, value, seen, oid in _children(
-        conn, "observations", _FACT_COLUMNS, _FACTS_WHERE, ids, key="entity_id", spread=0
-    ):
-        name = field[5:]
-        key = (seen, oid)
-        old = latest.get((cid, name))
-        if old is None or key > old:
-            latest[(cid, name)] = key
-            accounts[cid]["facts"][name] = value
-    for a in accounts.values():
-        facts = a["facts"]
-        if facts:
-            if len(facts) > 1:
-                a["facts"] = facts = dict(sorted(facts.items()))
-            growth = facts.get("revenue_growth")
-            if growth is not None:
-                a["revenue_growth"] = parse_growth(growth)
     return list(accounts.values())
 
 
@@ -215,9 +225,15 @@ def load_accounts(
     *,
     chunk: int = DEFAULT_CHUNK,
     id_range: tuple[int, int | None] | None = None,
+    keep: Keep | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Every company (or those of ``company_ids`` that exist, or those with ``after < id <=
     upto`` for ``id_range=(after, upto)``, ``upto`` None for no end) as an account dict, by id.
+
+    ``keep(account)``, when given, sees each account before its ``people`` and
+    ``company_emails`` are read (they are still empty then; every other key is filled): a
+    company it refuses is left out, and its people and emails are never read — the scorer's
+    ICP filters need only the company's own fields.
 
     One connection and one read transaction for the whole stream, so every chunk sees the same
     snapshot (PostgreSQL; SQLite's WAL reader likewise)."""
@@ -233,7 +249,7 @@ def load_accounts(
                 if not rows:
                     return
                 last = rows[-1][0]
-                yield from _accounts(conn, rows)
+                yield from _accounts(conn, rows, keep)
         else:
             wanted = sorted({int(i) for i in company_ids})
             for start in range(0, len(wanted), chunk):
@@ -241,7 +257,7 @@ def load_accounts(
                 rows = sorted(
                     _children(conn, "companies", _COMPANY_COLUMNS, "1 = 1", part, key="id")
                 )
-                yield from _accounts(conn, rows)
+                yield from _accounts(conn, rows, keep)
 
 
 def account_blocks(engine: Engine, size: int = DEFAULT_CHUNK) -> list[tuple[int, int | None]]:

@@ -649,3 +649,20 @@ def test_account_blocks_cover_every_company_once(seeded):
         assert all(len(list(load_accounts(engine, id_range=b))) <= size for b in blocks[:-1])
     with pytest.raises(ValueError):
         account_blocks(engine, 0)
+
+
+def test_load_accounts_keep_sees_the_company_before_its_people(seeded):
+    engine, _, _ = seeded
+    full = {a["id"]: a for a in load_accounts(engine)}
+    target = next(cid for cid, a in full.items() if a["people"] and a["company_emails"])
+    asked = []
+
+    def keep(account):
+        asked.append(account["id"])
+        assert account["people"] == [] and account["company_emails"] == []
+        return account["id"] == target
+
+    kept = list(load_accounts(engine, keep=keep))
+    assert sorted(asked) == sorted(full)
+    assert kept == [full[target]]  # people, emails and facts as without the filter
+    assert list(load_accounts(engine, keep=lambda a: False)) == []
