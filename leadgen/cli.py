@@ -568,6 +568,7 @@ def db_current() -> None:
 
 # Commands that live in their own modules register themselves on ``app``.
 from leadgen import (  # noqa: E402,F401
+    changes,
     crawling,
     deduping,
     enriching,

@@ -39,6 +39,15 @@ def test_readme_starts_with_the_two_commands_and_lists_every_command():
         assert command in text, command
 
 
+def test_readme_names_every_registered_command():
+    from leadgen.cli import app
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = [c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands]
+    assert len(names) > 10
+    assert [n for n in names if f"leadgen {n}" not in text] == []
+
+
 def test_every_source_definition_key_is_documented():
     from spiders.sources import _KEYS
 
