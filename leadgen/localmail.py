@@ -125,10 +125,19 @@ class MailDomain:
         if unknown:
             raise ValueError(f"{where}: unknown keys {unknown} (known: {sorted(_KEYS)})")
         mx = []
-        for i, entry in enumerate(raw.get("mx") or []):
-            bad = sorted(set(entry) - _MX_KEYS) if isinstance(entry, dict) else ["not a table"]
-            if bad or not isinstance(entry.get("host"), str) or not entry["host"].strip():
-                raise ValueError(f"{where}: mx[{i}] needs a host name ({bad or 'no host'})")
+        entries = raw.get("mx") or []
+        if not isinstance(entries, list):
+            raise ValueError(f"{where}: mx must be a list of tables ([[mx]])")
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                raise ValueError(f"{where}: mx[{i}] must be a table with a host")
+            bad = sorted(set(entry) - _MX_KEYS)
+            if bad:
+                raise ValueError(
+                    f"{where}: mx[{i}]: unknown keys {bad} (known: {sorted(_MX_KEYS)})"
+                )
+            if not isinstance(entry.get("host"), str) or not entry["host"].strip():
+                raise ValueError(f"{where}: mx[{i}] needs a host name")
             pref = entry.get("preference", 10)
             if not isinstance(pref, int) or not 0 <= pref < 65536:
                 raise ValueError(f"{where}: mx[{i}].preference must be 0-65535, not {pref!r}")
@@ -233,8 +242,20 @@ class _Handler:
             reply = d.reject
         return self._log(session, "RCPT", address, reply.replace("{address}", address))
 
-    async def handle_DATA(self, server, session, envelope):
+    def refuse_data(self, session) -> str:
         return self._log(session, "DATA", "", "554 5.3.0 No mail is taken here (a sample host)")
+
+
+def _smtp_class():
+    """aiosmtpd's SMTP, refusing DATA at once (before any message text is sent)."""
+    from aiosmtpd.smtp import SMTP, syntax
+
+    class SampleSMTP(SMTP):
+        @syntax("DATA")
+        async def smtp_DATA(self, arg: str) -> None:
+            await self.push(self.event_handler.refuse_data(self.session))
+
+    return SampleSMTP
 
 
 @dataclass
@@ -370,11 +391,10 @@ class LocalMail:
         raise MailUnavailable("no TCP port free on every sample MX address")
 
     async def _serve(self, domain: MailDomain, host: str, port: int):
-        from aiosmtpd.smtp import SMTP
-
+        smtp = _smtp_class()
         handler = _Handler(self, domain, host)
         return await asyncio.get_running_loop().create_server(
-            lambda: SMTP(
+            lambda: smtp(
                 handler,
                 hostname=host,
                 ident=domain.greeting,
