@@ -231,7 +231,7 @@ class _Handler:
         d = self.domain
         local, _, domain = address.rpartition("@")
         client = session.peer[0] if session.peer else ""
-        if domain.lower() != d.domain:
+        if _ascii(domain.lower()) != _ascii(d.domain):
             reply = "554 5.7.1 <{address}>: Relay access denied"
         elif self.greylist and not self.greylist.passes(client, envelope.mail_from or "", address):
             reply = d.greylist
@@ -287,11 +287,12 @@ class LocalMail:
         }
         mx_hosts = sorted({m.host for d in self.domains.values() for m in d.mx})
         self.addresses = {h: str(FIRST_ADDRESS + i) for i, h in enumerate(mx_hosts)}
+        self._names = {_ascii(n): n for n in (*self.hosts, *self.addresses)}
         self._lock = threading.Lock()
         self._dns = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._servers: list[asyncio.base_events.Server] = []
+        self._servers: list[asyncio.Server] = []
 
     # -- what the world says ----------------------------------------------------------------
     @property
@@ -303,16 +304,16 @@ class LocalMail:
 
     def answer(self, name: str, rdtype: str) -> tuple[str, list[tuple[str, Any]]]:
         """(rcode, [(type, value)]) for a question: MX values are (preference, host)."""
-        name = name.lower().rstrip(".")
+        asked = name.lower().rstrip(".")
+        name = self._names.get(asked, asked)  # xn--… back to the folder's own spelling
         if name in self.domains and rdtype == "MX":
             mx = sorted(self.domains[name].mx, key=lambda m: m.preference)
-            return "NOERROR", [("MX", (m.preference, m.host)) for m in mx]
+            return "NOERROR", [("MX", (m.preference, _ascii(m.host))) for m in mx]
         if name in self.addresses:
             return "NOERROR", [("A", self.addresses[name])] if rdtype == "A" else []
         if name in self.hosts:
             return "NOERROR", []
-        zones = (*self.hosts, *self.addresses)
-        if any(name.endswith("." + z) for z in zones):
+        if any(asked.endswith("." + z) for z in self._names):
             return "NXDOMAIN", []
         return "REFUSED", []
 
@@ -438,6 +439,14 @@ class LocalMail:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _ascii(name: str) -> str:
+    """A host name as DNS carries it: ``почта.рф`` -> ``xn--80a1acny.xn--p1ai``."""
+    try:
+        return name.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return name.lower()
 
 
 def _free_port(addresses: list[str]) -> int:

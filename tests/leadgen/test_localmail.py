@@ -90,6 +90,7 @@ def world(tmp_path_factory, clock):
     _write(root, "grau-ag.de", GREYLIST)
     _write(root, "backup-kg.de", DOWN)
     _write(root, "nur-web.de", None)
+    _write(root, "почта-пример.рф", 'mailboxes = ["иван"]\n[[mx]]\nhost = "mx.почта-пример.рф"\n')
     with LocalMail(root, clock=clock) as mail:
         yield mail
 
@@ -107,10 +108,11 @@ def test_addresses_are_loopback_one_per_mx_host_in_sorted_order(world):
     assert world.addresses == {
         "mail.grau-ag.de": "127.0.0.10",
         "mx.catchall-gmbh.de": "127.0.0.11",
-        "mx1.backup-kg.de": "127.0.0.12",
-        "mx1.strict-firma.de": "127.0.0.13",
-        "mx2.backup-kg.de": "127.0.0.14",
-        "mx2.strict-firma.de": "127.0.0.15",
+        "mx.почта-пример.рф": "127.0.0.12",
+        "mx1.backup-kg.de": "127.0.0.13",
+        "mx1.strict-firma.de": "127.0.0.14",
+        "mx2.backup-kg.de": "127.0.0.15",
+        "mx2.strict-firma.de": "127.0.0.16",
     }
     assert world.nameserver == f"127.0.0.1:{world.dns_port}"
 
@@ -132,14 +134,23 @@ def test_addresses_are_loopback_one_per_mx_host_in_sorted_order(world):
         ),
         ("catchall-gmbh.de", "MX", "NOERROR", ["10 mx.catchall-gmbh.de."]),
         ("backup-kg.de", "MX", "NOERROR", ["5 mx1.backup-kg.de.", "50 mx2.backup-kg.de."]),
-        ("mx1.strict-firma.de", "A", "NOERROR", ["127.0.0.13"]),
-        ("mx1.backup-kg.de", "A", "NOERROR", ["127.0.0.12"]),  # down, but it has its address
+        ("mx1.strict-firma.de", "A", "NOERROR", ["127.0.0.14"]),
+        ("mx1.backup-kg.de", "A", "NOERROR", ["127.0.0.13"]),  # down, but it has its address
         ("mx1.strict-firma.de", "AAAA", "NOERROR", []),
         ("mx1.strict-firma.de", "MX", "NOERROR", []),
         ("strict-firma.de", "A", "NOERROR", []),  # the website is reached through the proxy
         ("strict-firma.de", "TXT", "NOERROR", []),
         ("nur-web.de", "MX", "NOERROR", []),  # a site without _mail.toml: no mail at all
         ("nur-web.de", "A", "NOERROR", []),
+        # an IDN folder answers under its punycode name (почта-пример.рф)
+        (
+            "xn----7sbqluigdjdo3d.xn--p1ai",
+            "MX",
+            "NOERROR",
+            ["10 mx.xn----7sbqluigdjdo3d.xn--p1ai."],
+        ),
+        ("mx.xn----7sbqluigdjdo3d.xn--p1ai", "A", "NOERROR", ["127.0.0.12"]),
+        ("www.xn----7sbqluigdjdo3d.xn--p1ai", "A", "NXDOMAIN", []),
         ("www.strict-firma.de", "A", "NXDOMAIN", []),
         ("mx3.strict-firma.de", "MX", "NXDOMAIN", []),
         ("x.mx1.strict-firma.de", "A", "NXDOMAIN", []),
@@ -434,3 +445,18 @@ def test_mail_domain_describe():
     domain = MailDomain.load("severny-veter.ru", SAMPLE / "severny-veter.ru" / "_mail.toml")
     assert domain.describe() == "severny-veter.ru (5 mailboxes)"
     assert domain.reject == "550 5.7.1 No such user!"
+
+
+def test_an_idn_domain_takes_its_mail_in_either_spelling(world):
+    s = session(world, "mx.почта-пример.рф")
+    try:
+        s.ehlo("probe.test")
+        s.mail("check@probe.test", ["SMTPUTF8"])
+        assert [
+            c for c, _ in rcpt(s, "иван@xn----7sbqluigdjdo3d.xn--p1ai", "пётр@почта-пример.рф")
+        ] == [
+            250,
+            550,
+        ]
+    finally:
+        s.close()
