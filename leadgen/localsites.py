@@ -32,7 +32,9 @@ Behaviours come from an optional ``ROOT/<host>/_routes.toml``; the first matchin
 ``{"data": {"items": [...]}, "meta": {"page", "pages", "per_page", "total"}, "links":
 {"self", "next"}}`` (``next`` is null on the last page; a page past the end has no items).
 
-Run it by hand with ``python -m leadgen.localsites examples/sample-sites``.
+Run it by hand with ``python -m leadgen.localsites examples/sample-sites``; with ``--mail`` the
+hosts' mail is served too (DNS and SMTP on loopback, from their ``_mail.toml``: see
+``leadgen.localmail``) and the DNS server's ``HOST:PORT`` and the SMTP port are printed.
 """
 
 from __future__ import annotations
@@ -457,28 +459,55 @@ def _json_page(folder: Path, host: str, path: str, query: str, spec: dict[str, A
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m leadgen.localsites ROOT [--port N]``: serve until Ctrl-C."""
+    """``python -m leadgen.localsites ROOT [--port N] [--mail]``: serve until Ctrl-C."""
     parser = argparse.ArgumentParser(
         prog="python -m leadgen.localsites",
-        description="Serve fixture sites through a local proxy.",
+        description="Serve fixture sites through a local proxy (and with --mail, their mail "
+        "hosts: a DNS server and SMTP servers on loopback, see leadgen/localmail.py).",
+        epilog="Example: python -m leadgen.localsites examples/sample-sites --port 0 --mail",
     )
     parser.add_argument("root", type=Path, help="folder with one sub-folder per host name")
     parser.add_argument("--port", type=int, default=0, help="port (default: any free port)")
+    parser.add_argument(
+        "--mail",
+        action="store_true",
+        help="also serve the hosts' mail (their _mail.toml): DNS on 127.0.0.1, SMTP on 127.0.0.x",
+    )
+    parser.add_argument("--dns-port", type=int, default=0, help="with --mail (default: any)")
+    parser.add_argument("--smtp-port", type=int, default=0, help="with --mail (default: any)")
     args = parser.parse_args(argv)
     if not args.root.is_dir():
         parser.error(f"{args.root} is not a folder")
-    with LocalSites(args.root, port=args.port) as sites:
-        print(f"proxy: {sites.proxy_url}", flush=True)
-        print("hosts: " + ", ".join(sites.hosts), flush=True)
-        print(
-            f"try:   curl -x {sites.proxy_url} http://{sites.hosts[0]}/" if sites.hosts else "",
-            flush=True,
-        )
+    mail = None
+    if args.mail:
+        from leadgen.localmail import LocalMail, MailUnavailable
+
         try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+            mail = LocalMail(args.root, dns_port=args.dns_port, smtp_port=args.smtp_port).start()
+        except (MailUnavailable, ValueError, OSError) as exc:
+            print(f"error: {exc}", file=sys.stderr, flush=True)
+            return 2
+    try:
+        with LocalSites(args.root, port=args.port) as sites:
+            print(f"proxy: {sites.proxy_url}", flush=True)
+            if mail is not None:
+                print(f"dns: {mail.nameserver}", flush=True)
+                print(f"smtp-port: {mail.smtp_port}", flush=True)
+                for domain in mail.domains.values():
+                    print(f"mail: {domain.describe()}", flush=True)
+            print("hosts: " + ", ".join(sites.hosts), flush=True)
+            print(
+                f"try:   curl -x {sites.proxy_url} http://{sites.hosts[0]}/" if sites.hosts else "",
+                flush=True,
+            )
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                pass
+    finally:
+        if mail is not None:
+            mail.stop()
     return 0
 
 

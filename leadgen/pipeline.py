@@ -243,6 +243,9 @@ def _totals(done: dict[str, Any]) -> dict[str, Any]:
         **crawl,
         "emails_guessed": enrich.get("guessed"),
         "emails_valid": enrich.get("valid"),
+        "emails_invalid": enrich.get("invalid"),
+        "emails_risky": enrich.get("risky"),
+        "emails_unknown": enrich.get("unknown"),
         "companies_merged": dedupe.get("companies_merged"),
         "people_merged": dedupe.get("people_merged"),
         "scored": score.get("scored"),
@@ -334,7 +337,9 @@ def run_cmd(
         )
     if t["emails_guessed"] is not None:
         err.print(
-            f"  emails: {t['emails_guessed']} guessed, {t['emails_valid']} verified valid",
+            f"  emails: {t['emails_guessed']} guessed, {t['emails_valid']} verified valid "
+            f"(checks: {t['emails_invalid']} invalid, {t['emails_risky']} risky, "
+            f"{t['emails_unknown']} unknown)",
             highlight=False,
         )
     if t["companies_merged"] is not None:

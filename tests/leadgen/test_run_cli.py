@@ -1,10 +1,13 @@
 """`leadgen run SEGMENT.toml`: sources crawled (through the loopback proxy to the bundled sample
-sites), duplicates merged, accounts scored — and resumable: a pass stopped after a stage goes
-on from there, and a finished pass run again leaves the same accounts."""
+sites), emails guessed and verified (against the sample sites' mail hosts on loopback),
+duplicates merged, accounts scored — and resumable: a pass stopped after a stage goes on from
+there, and a finished pass run again leaves the same accounts."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -12,9 +15,10 @@ from sqlalchemy import create_engine, func, select
 from typer.testing import CliRunner
 
 from leadgen.cli import app
+from leadgen.localmail import LocalMail
 from leadgen.localsites import LocalSites
 from storage.db import make_engine
-from storage.models import Company, Run, Score
+from storage.models import Company, Email, Run, Score
 
 ROOT = Path(__file__).resolve().parents[2]
 SEGMENT = ROOT / "examples" / "segments" / "sample-sites.toml"
@@ -103,3 +107,159 @@ def test_a_bad_source_in_the_segment_stops_before_anything_runs(sqlite_url, tmp_
     assert "sources[0]" in r.output and "start_urls" in r.output
     assert count(sqlite_url, Run) == 0
     assert run(sqlite_url, tmp_path / "jobs", "run", str(bad), "--skip", "nap").exit_code == 2
+
+
+# -- with the enrich stage, against the sample sites' mail hosts on loopback ---------------------
+
+
+@pytest.fixture(scope="module")
+def sample_mail():
+    with LocalMail(ROOT / "examples" / "sample-sites") as mail:
+        yield mail
+
+
+@pytest.fixture
+def loopback_only(monkeypatch):
+    """Every socket this process opens or sends to must be on 127.0.0.0/8 (the crawl runs in a
+    child process and goes through the proxy, which serves the sample hosts only)."""
+    seen: list[str] = []
+    real_connect, real_connect_ex, real_sendto = (
+        socket.socket.connect,
+        socket.socket.connect_ex,
+        socket.socket.sendto,
+    )
+
+    def check(address) -> None:
+        if isinstance(address, tuple):
+            host = address[0]
+            seen.append(host)
+            if not ipaddress.ip_address(host).is_loopback:
+                raise AssertionError(f"a connection outside loopback: {address}")
+
+    def connect(self, address):
+        check(address)
+        return real_connect(self, address)
+
+    def connect_ex(self, address):
+        check(address)
+        return real_connect_ex(self, address)
+
+    def sendto(self, data, *args):
+        check(args[-1])
+        return real_sendto(self, data, *args)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket.socket, "sendto", sendto)
+    return seen
+
+
+def emails(db_url) -> dict[str, tuple]:
+    with make_engine(db_url).connect() as conn:
+        t = Email.__table__
+        rows = conn.execute(
+            select(t.c.address, t.c.origin, t.c.status, t.c.catch_all, t.c.evidence)
+        ).all()
+    return {r.address: tuple(r[1:]) for r in rows}
+
+
+#: address -> (origin, status, catch_all, evidence) after the sample segment's run
+EXPECTED_EMAILS = {
+    # Exchange-style, primary MX down: the secondary answers for the addresses on the website
+    "oliver.grant@brightwell-analytics.co.uk": ("found", "valid", False, None),
+    "priya.nair@brightwell-analytics.co.uk": ("found", "valid", False, None),
+    "contact@brightwell-analytics.co.uk": ("found", "valid", False, None),
+    # catch-all: every address risky; the website's kept by evidence, Mia's from the pattern
+    "daniel@harborlane-coffee.com": ("found", "risky", True, "web"),
+    "mia@harborlane-coffee.com": ("guessed", "risky", True, "learned"),
+    # greylisting: unknown, with a retry scheduled
+    "l.hofmann@hofmann-holzbau.de": ("found", "unknown", False, None),
+    "j.keller@hofmann-holzbau.de": ("found", "unknown", False, None),
+    "info@hofmann-holzbau.de": ("found", "unknown", False, None),
+    # strict: the learned pattern's guess refused, the next one accepted
+    "a.morozova@severny-veter.ru": ("found", "valid", False, None),
+    "info@severny-veter.ru": ("found", "valid", False, None),
+    "i.belov@severny-veter.ru": ("guessed", "invalid", False, "learned"),
+    "belov@severny-veter.ru": ("guessed", "valid", False, "prior"),
+}
+
+
+def test_run_with_enrich_guesses_and_verifies_on_the_sample_mail_hosts(
+    sqlite_url, tmp_path, sample_sites, sample_mail, loopback_only
+):
+    jobs = tmp_path / "jobs"
+    mail_args = (
+        "--smtp",
+        "--nameserver",
+        sample_mail.nameserver,
+        "--smtp-port",
+        str(sample_mail.smtp_port),
+        "--timeout",
+        "5",
+        "--json",
+    )
+    probes_before = len(sample_mail.probes)
+    r = run(sqlite_url, jobs, "run", str(SEGMENT), "--proxy", sample_sites.proxy_url, *mail_args)
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.stdout)
+    assert list(summary["stages"]) == ["crawl:0", "enrich", "dedupe", "score"]
+    counts = summary["stages"]["enrich"]["counts"]
+    assert (counts["companies"], counts["people"], counts["checked"], counts["guessed"]) == (
+        4,
+        7,
+        9,
+        3,
+    )
+    assert (counts["valid"], counts["invalid"], counts["risky"], counts["unknown"]) == (6, 1, 2, 3)
+    assert counts["retries_scheduled"] == 3
+    assert summary["totals"]["emails_guessed"] == 3 and summary["totals"]["emails_valid"] == 6
+    assert emails(sqlite_url) == EXPECTED_EMAILS
+
+    # what the mail hosts were asked: every RCPT on loopback, no DATA, the down MX never
+    # reached, one catch-all probe per domain, and DNS only for the sample names
+    probes = sample_mail.probes[probes_before:]
+    assert probes and {p.client for p in probes} == {"127.0.0.1"}
+    assert not [p for p in probes if p.command == "DATA"]
+    assert {p.host for p in probes} == {
+        "mx2.brightwell-analytics.co.uk",
+        "mx.harborlane-coffee.com",
+        "mail.hofmann-holzbau.de",
+        "mx1.severny-veter.ru",
+    }
+    rcpts = [p.argument for p in probes if p.command == "RCPT"]
+    assert sorted(set(rcpts) & set(EXPECTED_EMAILS)) == sorted(EXPECTED_EMAILS)
+    assert len([a for a in rcpts if a not in EXPECTED_EMAILS]) == 4  # the catch-all probes
+    assert {q.rcode for q in sample_mail.queries} == {"NOERROR"}
+    assert loopback_only and set(loopback_only) <= {"127.0.0.1", *sample_mail.addresses.values()}
+
+    # the best contacts now carry their verified addresses
+    r = run(sqlite_url, jobs, "list", "sample-sites", "--json")
+    best = {
+        row["domain"]: [(e["address"], e["status"]) for e in row["best_contact"]["emails"]]
+        for row in json.loads(r.stdout)
+    }
+    assert best["brightwell-analytics.co.uk"] == [
+        ("oliver.grant@brightwell-analytics.co.uk", "valid")
+    ]
+    assert best["severny-veter.ru"] == [("a.morozova@severny-veter.ru", "valid")]
+    assert best["harborlane-coffee.com"] == [("daniel@harborlane-coffee.com", "risky")]
+    assert best["hofmann-holzbau.de"] == [("l.hofmann@hofmann-holzbau.de", "unknown")]
+
+    # again, without a new crawl: nothing is due, nothing asked, nothing changed
+    probes_before = len(sample_mail.probes)
+    r = run(sqlite_url, jobs, "run", str(SEGMENT), "--skip", "crawl", *mail_args)
+    assert r.exit_code == 0, r.output
+    counts = json.loads(r.stdout)["stages"]["enrich"]["counts"]
+    assert counts["checked"] == counts["guessed"] == counts["valid"] == counts["unknown"] == 0
+    assert len(sample_mail.probes) == probes_before
+    assert emails(sqlite_url) == EXPECTED_EMAILS
+
+
+def test_the_loopback_guard_stops_any_other_address(loopback_only):
+    with socket.socket() as s, pytest.raises(AssertionError, match="outside loopback"):
+        s.connect(("192.0.2.1", 25))  # TEST-NET-1: never reached, the guard refuses first
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+        with pytest.raises(AssertionError, match="outside loopback"):
+            u.sendto(b"x", ("198.51.100.53", 53))
+        u.sendto(b"x", ("127.0.0.1", 9))  # loopback: allowed
+    assert loopback_only == ["192.0.2.1", "198.51.100.53", "127.0.0.1"]
