@@ -471,6 +471,10 @@ def _segment_json(r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+#: How a contact's email status shows in the segment table.
+_STATUS_STYLE = {"valid": "green", "risky": "yellow", "invalid": "red"}
+
+
 def _print_segment(rows: list[dict[str, Any]], offset: int) -> None:
     from rich.table import Table
 
@@ -497,7 +501,9 @@ def _print_segment(rows: list[dict[str, Any]], offset: int) -> None:
         if p:
             who = ("★ " if p["is_decision_maker"] else "") + p["full_name"]
             if p["emails"]:
-                who += f"\n[cyan]{p['emails'][0]['address']}[/]"
+                email = p["emails"][0]
+                style = _STATUS_STYLE.get(email["status"], "dim")
+                who += f"\n[cyan]{email['address']}[/] [{style}]{email['status']}[/]"
         tier = r["tier"] + (" ✎" if r["overridden"] else "")
         t.add_row(
             str(i),
