@@ -77,7 +77,7 @@ def parse_date(text: str | None, order: str = "dmy") -> date | None:
 
 
 def date_order(values: Iterable[str], default: str = "dmy") -> str:
-    """"dmy" or "mdy" for a column of dates: the order its values prove, else ``default``.
+    """ "dmy" or "mdy" for a column of dates: the order its values prove, else ``default``.
 
     A column where both orders are proven (values "13/01/2025" and "01/13/2025") is mixed up;
     the order more values prove wins, ties go to ``default``."""
