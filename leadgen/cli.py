@@ -569,6 +569,7 @@ def db_current() -> None:
 # Commands that live in their own modules register themselves on ``app``.
 from leadgen import (  # noqa: E402,F401
     crawling,
+    customer_history,
     deduping,
     enriching,
     guessing,
