@@ -295,7 +295,9 @@ def _date_reader(conn: Connection):
         return lambda v: v
     cache: dict[str, date] = {}
 
-    def read(v: str) -> date:
+    def read(v: Any) -> date:
+        if not isinstance(v, str):
+            return v
         d = cache.get(v)
         if d is None:
             d = cache[v] = date.fromisoformat(v[:10])
