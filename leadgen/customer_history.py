@@ -128,6 +128,45 @@ def attach_accounts(conn, rows: list[CustomerRow]) -> None:
         r.account = accounts.get(r.summary.id)
 
 
+def colour_function(
+    as_of: date | None = None,
+    *,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    gold_orders: int = DEFAULT_GOLD_ORDERS,
+) -> Callable[..., str]:
+    """``colour(orders=, last_order=, status=, opted_out=, contacts=)`` -> lifecycle colour, for
+    ``storage.exports`` and ``leadgen list``."""
+    from storage.clock import utcnow
+
+    day = as_of or utcnow().date()
+
+    def colour(**facts: Any) -> str:
+        return lifecycle_colour(
+            AccountFacts(**facts), day, window_days=window_days, gold_orders=gold_orders
+        )
+
+    return colour
+
+
+def account_colours(conn, companies: list[dict[str, Any]]) -> dict[int, str]:
+    """id -> colour for rows of ``storage.queries.list_companies`` (contacts attached)."""
+    from storage.orders import order_stats
+
+    stats = order_stats(conn, [c["id"] for c in companies])
+    colour = colour_function()
+    out = {}
+    for c in companies:
+        n, last = stats.get(c["id"], (0, None))
+        out[c["id"]] = colour(
+            orders=n,
+            last_order=last,
+            status=c["status"],
+            opted_out=c.get("opted_out_at") is not None,
+            contacts=bool(c["people_count"] or c["company_emails"] or c["phones"]),
+        )
+    return out
+
+
 _SORT_KEYS: dict[str, Callable[[CustomerRow], Any]] = {
     "monetary": lambda r: (-r.summary.revenue, r.summary.id),
     "recency": lambda r: (r.rfm.recency_days, r.summary.id),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from leadgen.importing.columns import CANONICAL_FIELDS
-from storage.exports import COMPANY_COLUMNS, CONTACT_COLUMNS, TIME_COLUMNS
+from storage.exports import COMPANY_COLUMNS, CONTACT_COLUMNS, LIFECYCLE_COLUMNS, TIME_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,7 +17,9 @@ def test_every_import_field_is_documented():
 
 def test_every_export_column_is_documented():
     text = (ROOT / "docs" / "export.md").read_text(encoding="utf-8")
-    columns = [c for c, _ in (*COMPANY_COLUMNS, *CONTACT_COLUMNS, *TIME_COLUMNS)]
+    columns = [
+        c for c, _ in (*COMPANY_COLUMNS, *CONTACT_COLUMNS, *TIME_COLUMNS, *LIFECYCLE_COLUMNS)
+    ]
     assert [c for c in columns if f"`{c}`" not in text] == []
 
 
