@@ -4,6 +4,7 @@ The public API is listed in ``__all__``; modules under ``enrichment.normalize`` 
 """
 
 from enrichment.normalize.companies import CompanyName, normalize_company_name
+from enrichment.normalize.dates import date_order, parse_date
 from enrichment.normalize.domains import normalize_website, registrable_domain
 from enrichment.normalize.emails import Email, normalize_email, split_emails
 from enrichment.normalize.names import PersonName, parse_person_name
@@ -28,6 +29,7 @@ __all__ = [
     "check_kpp",
     "check_ogrn",
     "classify_title",
+    "date_order",
     "find_phones",
     "normalize_company_name",
     "normalize_email",
@@ -35,6 +37,7 @@ __all__ = [
     "normalize_phone",
     "normalize_vat",
     "normalize_website",
+    "parse_date",
     "parse_person_name",
     "registrable_domain",
     "split_emails",
