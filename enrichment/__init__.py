@@ -4,7 +4,6 @@ The public API is listed in ``__all__``; modules under ``enrichment.normalize`` 
 """
 
 from enrichment.normalize.companies import CompanyName, normalize_company_name
-from enrichment.normalize.dates import date_order, parse_date
 from enrichment.normalize.domains import normalize_website, registrable_domain
 from enrichment.normalize.emails import Email, normalize_email, split_emails
 from enrichment.normalize.names import PersonName, parse_person_name
@@ -29,7 +28,6 @@ __all__ = [
     "check_kpp",
     "check_ogrn",
     "classify_title",
-    "date_order",
     "find_phones",
     "normalize_company_name",
     "normalize_email",
@@ -37,7 +35,6 @@ __all__ = [
     "normalize_phone",
     "normalize_vat",
     "normalize_website",
-    "parse_date",
     "parse_person_name",
     "registrable_domain",
     "split_emails",

@@ -192,7 +192,7 @@ def upsert_orders(
         )
     }
     now = utcnow()
-    inserts: list[dict[str, Any]] = []
+    inserts: dict[str, dict[str, Any]] = {}  # by key: a key twice in one batch is one order
     updates: list[dict[str, Any]] = []
     for x, m in zip(records, matches, strict=True):
         if m.company_id is None:
@@ -211,29 +211,27 @@ def upsert_orders(
         }
         old = existing.get(x.key)
         if old is None:
-            inserts.append(
-                {
-                    **values,
-                    "order_key": x.key,
-                    "matched_by": m.rule,
-                    "source": source,
-                    "locator": x.locator,
-                    "run_id": run_id,
-                    "created_at": now,
-                }
-            )
+            inserts[x.key] = {
+                **values,
+                "order_key": x.key,
+                "matched_by": m.rule,
+                "source": source,
+                "locator": x.locator,
+                "run_id": run_id,
+                "created_at": now,
+            }
             existing[x.key] = {"id": None, "order_key": x.key, **values}
             result.new += 1
         elif any(old[c] != values[c] for c in _COMPARED):
             if old["id"] is None:  # twice in this batch: the later row wins
-                inserts[-1 if inserts[-1]["order_key"] == x.key else 0].update(values)
+                inserts[x.key].update(values, matched_by=m.rule)
             else:
                 updates.append({**values, "matched_by": m.rule, "id": old["id"]})
             old.update(values)
             result.updated += 1
         else:
             result.unchanged += 1
-    insert_rows(conn, _O, inserts)
+    insert_rows(conn, _O, list(inserts.values()))
     update_rows(conn, _O, updates)
     return result
 

@@ -276,3 +276,15 @@ def test_forget_email_marks_the_account_opted_out(engine, accounts):
         forget_email(conn, "ivanov@romashka.ru", reason="opt-out")
     with engine.connect() as conn:
         assert opted_out_ids(conn) == {a["romashka"]}
+
+
+def test_one_key_twice_in_a_batch_is_one_order_the_later_row_wins(engine, accounts):
+    rs = [
+        rec(2, date(2026, 1, 1), 100.0, inn="7707083893", order_number="N-1"),
+        rec(3, date(2026, 1, 2), 150.0, inn="7707083893", order_number="N-1"),
+    ]
+    got = _store(engine, rs)
+    assert (got.new, got.updated, got.unchanged) == (1, 1, 0)
+    assert [(o["order_date"], o["amount"], o["locator"]) for o in _orders(engine)] == [
+        (date(2026, 1, 2), 150.0, "f.csv row 2")
+    ]
