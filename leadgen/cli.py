@@ -298,9 +298,14 @@ def list_cmd(
         has_phone=has_phone,
         has_decision_maker=has_decision_maker,
     )
+    from leadgen.customer_history import account_colours
+
     engine = _engine()
     with engine.connect() as conn:
         rows = list_companies(conn, flt, limit=limit, offset=offset, sort=sort)
+        colours = account_colours(conn, rows)
+    for c in rows:
+        c["colour"] = colours[c["id"]]
     if as_json:
         print(json.dumps([_company_json(c) for c in rows], ensure_ascii=False, indent=2))
         return
@@ -341,6 +346,7 @@ def _company_json(c: dict[str, Any]) -> dict[str, Any]:
     )
     return {
         **{k: c[k] for k in keys},
+        "colour": c.get("colour"),
         "phones": c["phones"] or [],
         "emails": c["company_emails"],
         "people_count": c["people_count"],
@@ -362,6 +368,7 @@ def _print_companies(rows: list[dict[str, Any]], offset: int) -> None:
     t.add_column("Company", max_width=36)
     t.add_column("City", max_width=18)
     t.add_column("Status")
+    t.add_column("Colour")
     t.add_column("Phone", no_wrap=True)
     t.add_column("People", justify="right")
     t.add_column("Best contact", max_width=44)
@@ -386,6 +393,7 @@ def _print_companies(rows: list[dict[str, Any]], offset: int) -> None:
             company,
             c["city"] or "",
             c["status"],
+            c.get("colour") or "",
             (c["phones"] or [""])[0],
             people,
             who,
@@ -443,6 +451,7 @@ def export_cmd(
 
     The columns are documented in docs/export.md.  Every export is recorded in export_log.
     """
+    from leadgen.customer_history import colour_function
     from leadgen.progress import progress
     from storage.exports import FORMATS, export
 
@@ -482,6 +491,7 @@ def export_cmd(
                 progress=update,
                 segment=segment,
                 tier=tier,
+                colour=colour_function(),
             )
     except UnknownSegment:
         _fail(f"no segment named {segment!r} (leadgen score SEGMENT.toml creates it)", 2)
@@ -570,6 +580,7 @@ def db_current() -> None:
 from leadgen import (  # noqa: E402,F401
     changes,
     crawling,
+    customer_history,
     deduping,
     enriching,
     guessing,

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Column, Connection, DateTime, Table, TypeDecorator
+from sqlalchemy import JSON, Column, Connection, Date, DateTime, Table, TypeDecorator
 
 #: Values per IN (...) list: well under SQLite's and PostgreSQL's parameter limits.
 IN_CHUNK = 900
@@ -64,6 +64,9 @@ def _converters(
             out.append(stamp)
         elif sqlite and isinstance(kind, TypeDecorator) and isinstance(kind.impl, DateTime):
             out.append(driver_text)
+        elif sqlite and isinstance(kind, Date):
+            # SQLAlchemy's SQLite date text (sqlite3's own date adapter is deprecated in 3.12).
+            out.append(lambda v: None if v is None else v.isoformat())
         else:
             out.append(None)
     return out

@@ -3,9 +3,10 @@
 * ``forget_email``: the person who owns the address (their row, every email of theirs, their
   observations and change events) is deleted; the address and the person's identity (company
   domain + name key) go on the suppression list, so no later import or crawl stores them again.
+  The account stays, with ``opted_out_at`` set (lifecycle colour orange: never cold-contacted).
 * ``forget_domain``: every company with that domain, its people and emails, every email at the
   domain wherever it was filed, their observations, scores and change events are deleted; the
-  domain goes on the suppression list.
+  domain goes on the suppression list.  Its order history goes with it.
 * Mentions of the erased values in run problem lists are blanked.
 * Then the bytes are made to go: SQLite runs with ``secure_delete`` (freed pages are zeroed), and
   ``compact_after_erase`` VACUUMs and truncates the WAL; on PostgreSQL it runs VACUUM FULL on the
@@ -19,8 +20,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, Text, delete, func, or_, select, text, update
 
+from storage.clock import utcnow
 from storage.keys import person_identity
-from storage.models import ChangeEvent, Company, Email, Observation, Person, Run, Score
+from storage.models import ChangeEvent, Company, Email, Observation, Order, Person, Run, Score
 from storage.suppression import add_suppression
 
 _C = Company.__table__
@@ -30,6 +32,7 @@ _O = Observation.__table__
 _S = Score.__table__
 _CH = ChangeEvent.__table__
 _R = Run.__table__
+_ORD = Order.__table__
 ERASED = "[erased]"
 
 
@@ -115,6 +118,18 @@ def forget_email(conn: Connection, address: str, *, reason: str | None = None) -
         select(_E.c.id, _E.c.person_id, _E.c.company_id).where(_E.c.address == address)
     ).all()
     person_ids = sorted({r.person_id for r in rows if r.person_id is not None})
+    # The account stays, marked: someone there opted out (its lifecycle colour turns orange).
+    companies = {r.company_id for r in rows if r.company_id is not None}
+    if person_ids:
+        companies |= set(
+            conn.execute(select(_P.c.company_id).where(_P.c.id.in_(person_ids))).scalars()
+        )
+    if companies:
+        conn.execute(
+            update(_C)
+            .where(_C.c.id.in_(sorted(companies)), _C.c.opted_out_at.is_(None))
+            .values(opted_out_at=utcnow())
+        )
     for pid in person_ids:
         person = conn.execute(
             select(_P.c.name_key, _C.c.domain, _C.c.name_key.label("ck"))
@@ -161,6 +176,7 @@ def forget_domain(conn: Connection, domain: str, *, reason: str | None = None) -
         result.observations += _delete_observations(conn, "company", ids)
         conn.execute(delete(_S).where(_S.c.company_id.in_(ids)))
         conn.execute(delete(_CH).where(_CH.c.company_id.in_(ids)))
+        conn.execute(delete(_ORD).where(_ORD.c.company_id.in_(ids)))
         result.companies += conn.execute(delete(_C).where(_C.c.id.in_(ids))).rowcount
     result.newly_suppressed = add_suppression(conn, "domain", domain, reason)
     _scrub_runs(conn, result.scrubbed)
@@ -175,7 +191,7 @@ def compact_after_erase(engine: Engine) -> None:
             raw.execute("VACUUM")
             raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return
-    tables = [t.name for t in (_C, _P, _E, _O, _S, _CH, _R)]
+    tables = [t.name for t in (_C, _P, _E, _O, _S, _CH, _R, _ORD)]
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         for name in tables:
             conn.execute(text(f'VACUUM FULL "{name}"'))

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, insert
 from storage.clock import utcnow
 from storage.files import open_writer
 from storage.models import ExportLog
+from storage.orders import opted_out_ids, order_stats
 from storage.queries import ProspectFilter, count_companies, iter_export_companies
 from storage.scores import TIERS, count_segment, segment_id
 
@@ -79,11 +80,23 @@ SEGMENT_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def columns(segment: bool = False) -> list[str]:
+#: Added at the very end of every row when the export is given a ``colour`` function.
+LIFECYCLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("colour", "lifecycle colour: white, grey, green, gold, orange or red (docs/customers.md)"),
+)
+
+#: What a ``colour`` function is called with (keyword arguments), per company.
+ColourFunction = Callable[..., str]
+
+
+def columns(segment: bool = False, colour: bool = False) -> list[str]:
     """Export columns in order (the same for company rows and contact rows); with
-    ``segment``, the ``SEGMENT_COLUMNS`` after them."""
+    ``segment``, the ``SEGMENT_COLUMNS`` after them; with ``colour``, then the
+    ``LIFECYCLE_COLUMNS``."""
     out = [c for c, _ in (*COMPANY_COLUMNS, *CONTACT_COLUMNS, *TIME_COLUMNS)]
-    return out + [c for c, _ in SEGMENT_COLUMNS] if segment else out
+    if segment:
+        out += [c for c, _ in SEGMENT_COLUMNS]
+    return out + [c for c, _ in LIFECYCLE_COLUMNS] if colour else out
 
 
 def _segment_values(conn, segment: str, tier: str | None) -> dict[int, list[Any]]:
@@ -115,13 +128,21 @@ def export_rows(
     contacts: bool,
     segment: str | None = None,
     tier: str | None = None,
+    colour: ColourFunction | None = None,
 ) -> Iterator[list[Any]]:
     """Rows as lists in ``columns()`` order: one per company with its best contact, or (with
     ``contacts``) one per current person; ``contact_rank`` decides the best/the order.
 
     With ``segment``: only the companies scored in it (of the effective ``tier``, if given),
-    each row followed by the ``SEGMENT_COLUMNS`` values (``columns(segment=True)``)."""
+    each row followed by the ``SEGMENT_COLUMNS`` values (``columns(segment=True)``).
+
+    With ``colour``: each row ends with ``colour(orders=, last_order=, status=, opted_out=,
+    contacts=)`` — the company's number of orders and last order date (0 and None without),
+    its status, whether someone there opted out, whether any person, email or phone is known
+    (``scoring.customers.lifecycle_colour`` through the CLI)."""
     scored = _segment_values(conn, segment, tier) if segment is not None else None
+    stats = order_stats(conn) if colour is not None else {}
+    opted = opted_out_ids(conn) if colour is not None else set()
     for c in iter_export_companies(conn, flt, all_people=contacts):
         extra = None
         if scored is not None:
@@ -176,6 +197,17 @@ def export_rows(
             c.decision_makers,
         ]
         tail = [first_seen, last_seen] if extra is None else [first_seen, last_seen, *extra]
+        if colour is not None:
+            n, last = stats.get(cid, (0, None))
+            tail.append(
+                colour(
+                    orders=n,
+                    last_order=last,
+                    status=status,
+                    opted_out=cid in opted,
+                    contacts=bool(c.people or c.emails or phones),
+                )
+            )
         if not contacts:
             yield head + (c.contacts[0] if c.contacts else _NO_CONTACT) + tail
             continue
@@ -202,8 +234,9 @@ def export(
     progress: Callable[[int, int], None] | None = None,
     segment: str | None = None,
     tier: str | None = None,
+    colour: ColourFunction | None = None,
 ) -> ExportResult:
-    """Write the export; ``segment`` (and ``tier``): see ``export_rows``."""
+    """Write the export; ``segment`` (and ``tier``), ``colour``: see ``export_rows``."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     path = Path(path)
@@ -212,10 +245,12 @@ def export(
         if progress and segment is not None:
             total = count_segment(conn, segment, tier=tier)  # at most this many
         done = 0
-        header = columns(segment=segment is not None)
+        header = columns(segment=segment is not None, colour=colour is not None)
         with open_writer(path, fmt, header, excel_bom=excel) as out:
             last_company = None
-            for row in export_rows(conn, flt, contacts=contacts, segment=segment, tier=tier):
+            for row in export_rows(
+                conn, flt, contacts=contacts, segment=segment, tier=tier, colour=colour
+            ):
                 out.write(row)
                 if progress and row[0] != last_company:
                     last_company = row[0]

@@ -2,8 +2,8 @@
 
 The survivor keeps its id and values; empty fields are filled from the other record, lists and
 maps are united, a customer status is never lost (current > former > new).  People, emails,
-scores, change events and observations move to the survivor; a sighting recorded on both is kept
-once with the earliest first and latest last time.  A ``merged`` change event says why.
+scores, change events, orders and observations move to the survivor; a sighting recorded on
+both is kept once with the earliest first and latest last time.  A ``merged`` change event says why.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy import Connection, and_, delete, exists, func, insert, select, u
 from sqlalchemy.orm import aliased
 
 from storage.clock import utcnow
-from storage.models import ChangeEvent, Company, Email, Observation, Person, Score
+from storage.models import ChangeEvent, Company, Email, Observation, Order, Person, Score
 
 _C = Company.__table__
 _P = Person.__table__
@@ -22,6 +22,7 @@ _E = Email.__table__
 _O = Observation.__table__
 _S = Score.__table__
 _CH = ChangeEvent.__table__
+_ORD = Order.__table__
 _STATUS_RANK = {"current": 2, "former": 1}
 
 
@@ -124,6 +125,7 @@ def merge_companies(
         conn.execute(delete(_S).where(_S.c.company_id == drop, _S.c.segment_id.in_(taken)))
         conn.execute(update(_S).where(_S.c.company_id == drop).values(company_id=keep))
     conn.execute(update(_CH).where(_CH.c.company_id == drop).values(company_id=keep))
+    conn.execute(update(_ORD).where(_ORD.c.company_id == drop).values(company_id=keep))
     # A company's own events carry its id as company_id too, so they are found through the
     # company_id index (now pointing at ``keep``), not by scanning every event.
     conn.execute(

@@ -10,7 +10,7 @@ Table models only: no engine at import time, no sessions here (see ``storage.db`
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
@@ -29,6 +29,8 @@ EMAIL_EVIDENCE = ("web", "learned", "prior")
 #: Whether a domain can receive mail, from DNS (``mail_domains.mail_status``).
 MAIL_STATUSES = ("ok", "null_mx", "nxdomain", "no_host", "unknown")
 ENTITY_TYPES = ("company", "person", "email")
+#: How an order row found its account, strongest first (``leadgen import-orders``).
+ORDER_MATCH_RULES = ("inn", "domain", "name")
 #: The columns of ``emails`` a verification result sets (``enrichment.verify`` result fields).
 EMAIL_VERIFY_FIELDS = (
     "status",
@@ -100,6 +102,9 @@ class Company(SQLModel, table=True):
     first_seen: datetime = Field(default_factory=utcnow)
     last_seen: datetime = Field(default_factory=utcnow)
     last_verified: datetime | None = None
+    #: When someone at the account opted out (``leadgen forget`` of one of its people): the
+    #: account stays, but is never to be cold-contacted again (lifecycle colour orange).
+    opted_out_at: datetime | None = None
 
 
 class Person(SQLModel, table=True):
@@ -316,6 +321,36 @@ class ChangeEvent(SQLModel, table=True):
     new_value: str | None = Field(default=None, sa_column=Column(Text))
     run_id: int | None = Field(default=None, foreign_key="runs.id")
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class Order(SQLModel, table=True):
+    """One order (or invoice, or sale) of a customer account, from ``leadgen import-orders``.
+
+    ``order_key`` identifies the order across imports, so importing the same file again (or an
+    overlapping export) adds nothing: ``no:<number>`` when the file has an order number, else a
+    hash of the customer as the row names it, the date, the amount and the occurrence of that
+    triple in the file (``storage.orders``).  ``source`` and ``locator`` say where it was first
+    read (``import:NAME``, file + row); ``matched_by`` how the row found its account.
+    """
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        # RFM/ABC read (company, date, amount) per customer: a covering index, no table reads.
+        Index("ix_orders_company_date", "company_id", "order_date", "amount"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="companies.id")
+    order_key: str = Field(unique=True)
+    order_number: str | None = None
+    order_date: date
+    amount: float
+    currency: str | None = None
+    matched_by: str  # inn | domain | name
+    source: str
+    locator: str = ""
+    run_id: int | None = Field(default=None, foreign_key="runs.id")
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class ExportLog(SQLModel, table=True):

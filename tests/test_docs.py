@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from leadgen.importing.columns import CANONICAL_FIELDS
-from storage.exports import COMPANY_COLUMNS, CONTACT_COLUMNS, TIME_COLUMNS
+from storage.exports import COMPANY_COLUMNS, CONTACT_COLUMNS, LIFECYCLE_COLUMNS, TIME_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,7 +17,9 @@ def test_every_import_field_is_documented():
 
 def test_every_export_column_is_documented():
     text = (ROOT / "docs" / "export.md").read_text(encoding="utf-8")
-    columns = [c for c, _ in (*COMPANY_COLUMNS, *CONTACT_COLUMNS, *TIME_COLUMNS)]
+    columns = [
+        c for c, _ in (*COMPANY_COLUMNS, *CONTACT_COLUMNS, *TIME_COLUMNS, *LIFECYCLE_COLUMNS)
+    ]
     assert [c for c in columns if f"`{c}`" not in text] == []
 
 
@@ -81,3 +83,20 @@ def test_every_verify_field_and_status_is_documented():
     for option in ("--smtp", "--nameserver", "--smtp-port", "--timeout", "--json", "--no-cache"):
         assert option in text, option
     assert "LEADGEN_NAMESERVERS" in text and "LEADGEN_SMTP_PORT" in text
+
+
+def test_customer_history_is_documented():
+    from leadgen.importing.orders import ORDER_FIELDS
+    from scoring.customers import COLOURS, SEGMENT_GRID, SEGMENTS
+
+    text = (ROOT / "docs" / "customers.md").read_text(encoding="utf-8")
+    assert [f for f in ORDER_FIELDS.names if f"`{f}`" not in text] == []
+    assert [s for s in SEGMENTS if s not in text] == []
+    assert [c for c in COLOURS if f"**{c}**" not in text] == []
+    for r, row in SEGMENT_GRID.items():  # the rule table is the code's grid
+        assert f"| **{r}** | " + " | ".join(row) + " |" in text, r
+    for option in ("--current-days", "--abc-split", "--default-interval-days", "--date-order"):
+        assert option in text, option
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in ("leadgen import-orders", "leadgen customers", "leadgen reactivation"):
+        assert command in readme, command

@@ -45,7 +45,9 @@ from dataclasses import dataclass, field
 __all__ = [
     "CANONICAL_FIELDS",
     "IGNORE",
+    "IMPORT_FIELDS",
     "ColumnMapping",
+    "FieldSet",
     "describe_fields",
     "normalize_header",
     "parse_map_options",
@@ -277,9 +279,9 @@ def normalize_header(header: str, *, keep_parens: bool = False) -> str:
     return _NOT_ALNUM.sub("", text)
 
 
-def _build_lookup() -> dict[str, str]:
+def _build_lookup(fields: dict[str, tuple[str, tuple[str, ...]]]) -> dict[str, str]:
     lookup: dict[str, str] = {}
-    for name, (_, aliases) in _FIELDS.items():
+    for name, (_, aliases) in fields.items():
         for alias in (name, *aliases):
             # "Tax ID (RU)" must not make plain "Tax ID" an inn: an alias with parentheses
             # only registers its full key.
@@ -290,7 +292,29 @@ def _build_lookup() -> dict[str, str]:
     return lookup
 
 
-_LOOKUP = _build_lookup()
+@dataclass(frozen=True)
+class FieldSet:
+    """The canonical fields of one kind of file, with their header aliases.
+
+    ``IMPORT_FIELDS`` (``leadgen import``) is the default everywhere; another command's file
+    (``leadgen import-orders``) brings its own set and gets the same header matching, ``--map``
+    parsing and ignored-column report.  Step 4 (phone / e-mail / website keywords) only ever
+    yields a field the set has.
+    """
+
+    fields: dict[str, tuple[str, tuple[str, ...]]]
+    lookup: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lookup", _build_lookup(self.fields))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.fields)
+
+
+IMPORT_FIELDS = FieldSet(_FIELDS)
+_LOOKUP = IMPORT_FIELDS.lookup
 
 # Keyword rule (step 4): tokens of the header, after casefold and ё -> е.
 _PHONE_WORDS = frozenset(
@@ -334,13 +358,14 @@ def _keyword_field(header: str) -> str | None:
     return kind
 
 
-def _lookup(header: str) -> str | None:
+def _lookup(header: str, fieldset: FieldSet = IMPORT_FIELDS) -> str | None:
     keys = [normalize_header(header, keep_parens=True), normalize_header(header)]
     keys += [_TRAILING_DIGITS.sub("", k) for k in keys]
     for key in keys:
-        if key and key in _LOOKUP:
-            return _LOOKUP[key]
-    return _keyword_field(header)
+        if key and key in fieldset.lookup:
+            return fieldset.lookup[key]
+    found = _keyword_field(header)
+    return found if found in fieldset.fields else None
 
 
 @dataclass
@@ -375,8 +400,13 @@ _COMPANY_ONLY_FIELDS = frozenset(
 )
 
 
-def resolve_columns(headers: list[str], overrides: dict[str, str] | None = None) -> ColumnMapping:
-    """Map each header to a canonical field; ``overrides`` come from ``parse_map_options``.
+def resolve_columns(
+    headers: list[str],
+    overrides: dict[str, str] | None = None,
+    fieldset: FieldSet = IMPORT_FIELDS,
+) -> ColumnMapping:
+    """Map each header to a canonical field of ``fieldset``; ``overrides`` come from
+    ``parse_map_options``.
 
     Raises ``ValueError`` if an override names a column the file does not have.
     """
@@ -400,7 +430,7 @@ def resolve_columns(headers: list[str], overrides: dict[str, str] | None = None)
     for header in headers:
         if header in fields or header in ignored_by_user:
             continue
-        name = _lookup(header)
+        name = _lookup(header, fieldset)
         if name is not None:
             auto[header] = name
 
@@ -456,7 +486,7 @@ def _match_headers(wanted: str, headers: list[str]) -> list[str]:
     return []
 
 
-def parse_map_options(items: list[str]) -> dict[str, str]:
+def parse_map_options(items: list[str], fieldset: FieldSet = IMPORT_FIELDS) -> dict[str, str]:
     """Parse ``--map "Header=field"`` items; field is a canonical field, "ignore" or "-"."""
     out: dict[str, str] = {}
     for item in items:
@@ -469,10 +499,10 @@ def parse_map_options(items: list[str]) -> dict[str, str]:
         if name == "-":
             name = IGNORE
         name = name.replace("-", "_").replace(" ", "_")
-        if name != IGNORE and name not in _FIELDS:
+        if name != IGNORE and name not in fieldset.fields:
             raise ValueError(
                 f"--map {item!r}: unknown field {name!r}; valid fields: "
-                + ", ".join(CANONICAL_FIELDS)
+                + ", ".join(fieldset.names)
                 + f", or {IGNORE!r}/'-' to skip the column"
             )
         previous = next((k for k in out if k.casefold() == header.casefold()), None)
@@ -482,9 +512,11 @@ def parse_map_options(items: list[str]) -> dict[str, str]:
     return out
 
 
-def describe_fields() -> list[tuple[str, str, tuple[str, ...]]]:
+def describe_fields(
+    fieldset: FieldSet = IMPORT_FIELDS,
+) -> list[tuple[str, str, tuple[str, ...]]]:
     """(field, description, example aliases) for ``leadgen import --help`` and the docs."""
-    return [(name, desc, _examples(aliases)) for name, (desc, aliases) in _FIELDS.items()]
+    return [(name, desc, _examples(aliases)) for name, (desc, aliases) in fieldset.fields.items()]
 
 
 def _examples(aliases: Iterable[str], per_language: int = 2) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from leadgen import __version__
 from leadgen.cli import app
 from storage.db import make_engine
-from storage.exports import COMPANY_COLUMNS, CONTACT_COLUMNS, TIME_COLUMNS
+from storage.exports import COMPANY_COLUMNS, CONTACT_COLUMNS, LIFECYCLE_COLUMNS, TIME_COLUMNS
 from storage.models import ExportLog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,7 +88,9 @@ def test_export_companies_csv_excel_bom_and_log(loaded, tmp_path):
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert list(rows[0]) == [c for c, _ in (*COMPANY_COLUMNS, *CONTACT_COLUMNS, *TIME_COLUMNS)]
+    assert list(rows[0]) == [
+        c for c, _ in (*COMPANY_COLUMNS, *CONTACT_COLUMNS, *TIME_COLUMNS, *LIFECYCLE_COLUMNS)
+    ]
     assert len(rows) == 4
     kzn = next(r for r in rows if r["domain"] == "stroymontazh-kzn.ru")
     assert kzn["company"] == "ООО «СтройМонтаж-Казань»" and kzn["inn"] == "1655123453"

@@ -150,6 +150,12 @@ def test_facade():
             "score_categories",
             "score_keywords",
             "segment_quality",
+            # customer history (scoring.customers)
+            "abc_classes",
+            "lifecycle_colour",
+            "reactivation_list",
+            "rfm_scores",
+            "summarize_orders",
         ]
     )
     for name in scoring.__all__:

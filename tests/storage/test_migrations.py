@@ -24,6 +24,7 @@ TABLES = {
     "export_log",
     "mail_domains",
     "merges",
+    "orders",
 }
 
 
@@ -64,3 +65,31 @@ def test_head_constant_matches_the_migration_scripts():
     from storage.migrate import HEAD
 
     assert HEAD == head_revision()
+
+
+def test_0003_orders_down_to_0002_and_up_again_keeping_the_companies(db_url):
+    from alembic import command
+    from sqlalchemy import text
+
+    from storage.migrate import alembic_config
+
+    engine = make_engine(db_url)  # at head; PostgreSQL's database is shared, so end at head
+    command.downgrade(alembic_config(engine), "0002")
+    assert current_revision(engine) == "0002"
+    assert "orders" not in inspect(engine).get_table_names()
+    assert "opted_out_at" not in {c["name"] for c in inspect(engine).get_columns("companies")}
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO companies (name, name_key, city_key, phones, registry_ids, social, "
+                "technologies, status, first_seen, last_seen) VALUES ('Ромашка', 'ромашка', '', "
+                "'[]', '{}', '{}', '[]', 'new', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
+    assert upgrade(engine) == ("0002", "0003")
+    insp = inspect(engine)
+    assert "orders" in insp.get_table_names()
+    assert {i["name"] for i in insp.get_indexes("orders")} >= {"ix_orders_company_date"}
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT name, opted_out_at FROM companies")).all()
+    assert [tuple(r) for r in rows] == [("Ромашка", None)]
