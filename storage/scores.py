@@ -184,10 +184,13 @@ def save_scores(
             ).scalar_one()
         else:
             conn.execute(update(_G).where(_G.c.id == sid).values(**values))
+        mark = "?" if conn.dialect.name == "sqlite" else "%s"
         existing: dict[int, tuple[int, bool]] = {
             cid: (rid, ov is not None)
-            for rid, cid, ov in conn.execute(
-                select(_S.c.id, _S.c.company_id, _S.c.override_tier).where(_S.c.segment_id == sid)
+            for rid, cid, ov in _fetch(
+                conn,
+                f"SELECT id, company_id, override_tier FROM scores WHERE segment_id = {mark}",
+                (sid,),
             )
         }
         seen: set[int] = set()
