@@ -30,10 +30,14 @@ def result_row(score: Any) -> dict[str, Any]:
 
     ``tier`` is the tier the segment file gives (its formula, or an override written in the
     file); a manual override (``override_tier``, set by hand) is kept by the storage side.
-    The explanation holds every criterion with the value seen and the points given, and the
-    data-quality details the report reads (``dqi.missing``, ``dqi.incomplete``)."""
-    data = score.to_dict()
-    dqi = data["dqi"]
+    The explanation holds every criterion's value seen, points given and note
+    (``scoring.stored_criteria``; ``leadgen explain`` expands them with the segment stored
+    beside the scores), and the data-quality details the report reads (``dqi.missing``,
+    ``dqi.incomplete``)."""
+    from scoring import stored_criteria
+
+    dqi = score.dqi
+    todo = list(dqi.missing)
     return {
         "company_id": score.account_id,
         "attractiveness": score.attractiveness,
@@ -41,24 +45,43 @@ def result_row(score: Any) -> dict[str, Any]:
         "cell": score.cell,
         "tier": score.tier,
         "total": score.total,
-        "dqi": dqi["score"],
+        "dqi": dqi.score,
         "explanation": {
-            "criteria": data["explanation"],
-            "computed_tier": data["computed_tier"],
-            "file_override": data["override_reason"] if data["overridden"] else None,
+            "criteria": stored_criteria(score.explanation),
+            "computed_tier": score.computed_tier,
+            "file_override": score.override_reason if score.overridden else None,
             "dqi": {
-                "score": dqi["score"],
-                "missing": [m.split(":", 1)[0] for m in dqi["missing"]],
-                "todo": dqi["missing"],
-                "contacts": dqi["contacts"],
-                "decision_makers": dqi["decision_makers"],
-                "contacts_ok": dqi["contacts_ok"],
-                "incomplete": not dqi["complete"],
+                "score": dqi.score,
+                "missing": [m.split(":", 1)[0] for m in todo],
+                "todo": todo,
+                "contacts": dqi.contacts,
+                "decision_makers": dqi.decision_makers,
+                "contacts_ok": dqi.contacts_ok,
+                "incomplete": not dqi.complete,
             },
-            "contacts": data["contacts"],
-            "config_hash": data["config_hash"],
+            "contacts": list(score.contacts),
         },
     }
+
+
+def expanded(conn, found: dict[str, Any], segments: dict[str, Any]) -> dict[str, Any]:
+    """A stored explanation (``storage.scores.get_explanation``) with its criteria expanded
+    by the segment definition stored with the scores (``segments``: parsed ones, by name)."""
+    from scoring import SegmentError, expand_criteria, parse_segment
+    from storage.scores import segment_definition
+
+    explanation = dict(found.get("explanation") or {})
+    name = found["segment"]
+    if name not in segments:
+        try:
+            segments[name] = parse_segment(segment_definition(conn, name), source=name)
+        except SegmentError:
+            segments[name] = None
+    segment = segments[name]
+    stored = explanation.get("criteria") or []
+    if segment is not None and stored and isinstance(stored[0], list):
+        explanation["criteria"] = expand_criteria(segment, stored)
+    return {**found, "explanation": explanation}
 
 
 def segment_decision_makers(segment: Any):
@@ -342,6 +365,8 @@ def explain_cmd(
             found = [e for n in names if (e := get_explanation(conn, n, cid)) is not None]
         except UnknownSegment:
             _fail(f"no segment named {segment!r}", 2)
+        parsed: dict[str, Any] = {}
+        found = [expanded(conn, e, parsed) for e in found]
     if not found:
         _fail(f"company {company!r} is not scored in {segment or 'any segment'}", 1)
     if as_json:
@@ -364,6 +389,9 @@ def explain_cmd(
         )
         explanation = e["explanation"] or {}
         for c in explanation.get("criteria", []):
+            if "sentence" not in c:  # the segment stored with the scores does not explain it
+                out.print(f"  {c['value']!r}: {c['points']} points ({c['note']})", highlight=False)
+                continue
             out.print(
                 f"  {c['axis']:<15} {c['criterion']:<20} {c['points']:6.1f} / "
                 f"{c['max_points']:<6.1f} {c['sentence']}",

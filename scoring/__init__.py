@@ -17,7 +17,15 @@ from scoring.customers import (
     summarize_orders,
 )
 from scoring.icp import growth_class, icp_check
-from scoring.model import AccountScore, Contribution, level, score_account, score_accounts
+from scoring.model import (
+    AccountScore,
+    Contribution,
+    expand_criteria,
+    level,
+    score_account,
+    score_accounts,
+    stored_criteria,
+)
 from scoring.quality import DQI, SegmentQuality, data_quality, rank_contacts, segment_quality
 from scoring.segment import load_segment, parse_segment
 
@@ -31,6 +39,7 @@ __all__ = [
     "abc_classes",
     "config_hash",
     "data_quality",
+    "expand_criteria",
     "growth_class",
     "icp_check",
     "level",
@@ -47,5 +56,6 @@ __all__ = [
     "score_categories",
     "score_keywords",
     "segment_quality",
+    "stored_criteria",
     "summarize_orders",
 ]

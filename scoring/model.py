@@ -53,9 +53,11 @@ class Contribution(NamedTuple):
     def sentence(self) -> str:
         return _sentence(self, _records(self.value))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, names: list[str] | None = None) -> dict[str, Any]:
+        """JSON-ready; ``names``: the value's records already reduced to their names."""
         crit = self.criterion
-        names = _records(self.value)
+        if names is None:
+            names = _records(self.value)
         return {
             "axis": self.axis,
             "criterion": crit.name,
@@ -248,6 +250,39 @@ def score_axis(
     out: list[Contribution] = []
     total = _run_axis(account, _axis_plan(axis), name, out)
     return total, out
+
+
+def stored_criteria(parts: Iterable[Contribution]) -> list[list[Any]]:
+    """The explanation as a database row keeps it: ``[value, points, note]`` per criterion,
+    in the segment's order (attractiveness, then position).  Everything else — the axis, the
+    criterion's name, kind and field, its maximum and the sentence — follows from the segment
+    file stored with the scores: ``expand_criteria`` puts it back."""
+    out: list[list[Any]] = []
+    for c in parts:
+        names = _records(c.value)
+        # records (people, emails) are kept as their names, marked so the sentence says so
+        out.append([c.value, c.points, c.note] if names is None else [names, c.points, c.note, 1])
+    return out
+
+
+def expand_criteria(segment: SegmentConfig, stored: Iterable[Any]) -> list[dict[str, Any]]:
+    """``stored_criteria`` back to ``Contribution.to_dict`` entries (with ``note``), using the
+    segment the scores were made with.  An entry the segment does not explain (a file changed
+    without re-scoring) keeps just its value, points and note."""
+    att, pos = _plan(segment)
+    steps = [("attractiveness", s) for s in att] + [("position", s) for s in pos]
+    out: list[dict[str, Any]] = []
+    for i, item in enumerate(stored):
+        value, points, note, records = (list(item) + [None, 0.0, "", 0])[:4]
+        if i >= len(steps) or not isinstance(points, int | float):
+            out.append({"value": value, "points": points, "note": note})
+            continue
+        axis, (crit, _head, _rest, _scorer, factor, max_points) = steps[i]
+        raw = points / factor if factor else 0.0
+        c = Contribution(axis, crit, value, raw, float(points), max_points, str(note or ""))
+        names = [str(v) for v in value] if records and isinstance(value, list) else None
+        out.append({**c.to_dict(names), "note": c.note})
+    return out
 
 
 def score_account(account: Mapping[str, Any], segment: SegmentConfig) -> AccountScore:

@@ -150,6 +150,9 @@ def test_facade():
             "score_categories",
             "score_keywords",
             "segment_quality",
+            # the explanation as stored, and back
+            "expand_criteria",
+            "stored_criteria",
             # customer history (scoring.customers)
             "abc_classes",
             "lifecycle_colour",

@@ -286,3 +286,33 @@ def test_odd_accounts_never_crash(odd):
     s = score_account(odd, seg)
     assert 0 <= s.attractiveness <= 100 and 0 <= s.position <= 100
     json.dumps(s.to_dict(), ensure_ascii=False)
+
+
+def test_stored_explanation_expands_back_to_the_same_sentences():
+    """What a scores row keeps ([value, points, note] per criterion) plus the segment gives
+    back every criterion's axis, name, kind, field, maximum and sentence."""
+    for name in ("construction-ru-crm", "sample-sites"):  # sample-sites: a test on people
+        _round_trip(load_segment(ROOT / "examples" / "segments" / f"{name}.toml"))
+
+
+def _round_trip(seg):
+    import json
+
+    from scoring import expand_criteria, stored_criteria
+
+    accounts = [
+        account(employees=120, technologies=["amoCRM", "1C-Bitrix"], facts={"inhouse_it": "no"}),
+        account(employees=None, status="current", revenue=2.5e9, revenue_growth=0.14),
+        account(people=[person(1, True), person(2)], phones=["+74951234567"]),
+        account(employees="около 300", facts={"solution_age_years": "давно"}),
+    ]
+    for a in accounts:
+        s = score_account(a, seg)
+        stored = json.loads(json.dumps(stored_criteria(s.explanation)))  # as the row keeps it
+        back = expand_criteria(seg, stored)
+        want = [c.to_dict() for c in s.explanation]
+        assert [{k: v for k, v in b.items() if k != "note"} for b in back] == want
+        assert [b["note"] for b in back] == [c.note for c in s.explanation]
+    # a row the segment cannot explain (criteria removed from the file) keeps what it has
+    extra = expand_criteria(seg, [*stored, ["x", 1.5, "yes"]])
+    assert extra[-1] == {"value": "x", "points": 1.5, "note": "yes"}
