@@ -135,13 +135,16 @@ class _Scorer:
         icp, override_for = segment.icp, segment.override_for
         rows, dqis = [], []
         seen = failed = 0
+        checked: dict[int, tuple[bool, list[str]]] = {}
 
         def keep(account: dict[str, Any]) -> bool:
             # Out of the segment (the ICP's hard filters, no override in the file naming it):
             # no row, so no need for its people or the whole score.
             nonlocal seen, failed
             seen += 1
-            if icp_check(account, icp)[0] or override_for(account) is not None:
+            result = icp_check(account, icp)
+            if result[0] or override_for(account) is not None:
+                checked[id(account)] = result  # the account stays alive until it is scored
                 return True
             failed += 1
             return False
@@ -149,7 +152,7 @@ class _Scorer:
         for account in load_accounts(engine, id_range=block, keep=keep):
             if add is not None:
                 add(account)
-            s = score_account(account, segment)
+            s = score_account(account, segment, checked.pop(id(account)))
             if s.tier is None:
                 failed += 1
                 continue

@@ -285,11 +285,16 @@ def expand_criteria(segment: SegmentConfig, stored: Iterable[Any]) -> list[dict[
     return out
 
 
-def score_account(account: Mapping[str, Any], segment: SegmentConfig) -> AccountScore:
-    """Score one account dict (see docs/segments.md, "Account data") against a segment."""
+def score_account(
+    account: Mapping[str, Any],
+    segment: SegmentConfig,
+    icp: tuple[bool, list[str]] | None = None,
+) -> AccountScore:
+    """Score one account dict (see docs/segments.md, "Account data") against a segment
+    (``icp``: ``icp_check(account, segment.icp)`` when the caller has it already)."""
     scoring = segment.scoring
     att_steps, pos_steps = _plan(segment)
-    passes, reasons = icp_check(account, segment.icp)
+    passes, reasons = icp if icp is not None else icp_check(account, segment.icp)
     parts: list[Contribution] = []
     att = _run_axis(account, att_steps, "attractiveness", parts)
     pos = _run_axis(account, pos_steps, "position", parts)
