@@ -20,14 +20,18 @@ SPIDER_NAMES = ("directory", "exhibitors", "company")
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 
 
-def _settings(pairs: list[str]) -> dict[str, str]:
-    out = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            _fail(f"--set {pair!r}: expected NAME=VALUE, e.g. --set DOWNLOAD_DELAY=2", 2)
-        out[name.strip()] = value
-    return out
+def checked_settings(pairs: list[str]) -> dict[str, Any]:
+    """``--set`` pairs checked and converted (``leadgen.crawl_settings``); exits with every
+    problem at once, warns of names no Scrapy or leadgen code reads."""
+    from leadgen.crawl_settings import SettingError, parse_settings
+
+    try:
+        settings, warnings = parse_settings(pairs)
+    except SettingError as exc:
+        _fail(str(exc), 2)
+    for warning in warnings:
+        err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    return settings
 
 
 def _jobdir(spider: str, key: str) -> Path:
@@ -138,7 +142,7 @@ def crawl_cmd(
         args["source"] = str(source)
         key = f"{source.resolve()}|{cfg.digest}"
         params.update(cfg.parameters())
-    settings = _settings(set_ or [])
+    settings = checked_settings(set_ or [])
     if pages_per_site and spider != "company":
         _fail("--pages-per-site is set in the source file (pages_per_site) for list spiders", 2)
     url = load_config(database_url=_state["database_url"]).database_url
