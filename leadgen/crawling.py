@@ -8,6 +8,8 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -91,6 +93,15 @@ def crawl_cmd(
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Scrapy's log.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
+    progress_json: Annotated[
+        bool,
+        typer.Option(
+            "--progress-json",
+            help='Report progress on stderr as JSON lines ({"progress": {"pages": …}}) '
+            "about once a second, instead of the progress display: for a program running the "
+            "crawl (leadgen run does).",
+        ),
+    ] = False,
 ) -> None:
     """Crawl a directory, an exhibitor list or company websites into the prospect database.
 
@@ -150,15 +161,10 @@ def crawl_cmd(
     run_id = start_run(engine, "crawl", params)
     engine.dispose()
     jobdir = _jobdir(spider, key) if resume else None
-    from leadgen.progress import progress
     from spiders.run import crawl
 
     started = time.monotonic()
-    with progress(err, f"crawl #{run_id} {spider}", "pages") as update:
-
-        def on_progress(pages: int, items: int, requests: int) -> None:
-            update(pages, 0)  # a crawl's total is not known in advance
-
+    with _progress(f"crawl #{run_id} {spider}", progress_json) as on_progress:
         outcome = crawl(
             spider,
             spider_args=args,
@@ -199,6 +205,37 @@ def crawl_cmd(
         _print_crawl_summary(summary)
     if summary["status"] == "failed":
         raise typer.Exit(1)
+
+
+def crawl_detail(counts: dict[str, Any]) -> str:
+    """A crawl's progress in a few words: items, and companies / people stored so far."""
+    return (
+        f"{counts.get('items', 0)} items · companies {counts.get('companies_new', 0)} new, "
+        f"{counts.get('companies_updated', 0)} updated · people {counts.get('people_new', 0)} new"
+    )
+
+
+@contextmanager
+def _progress(label: str, as_json_lines: bool) -> Iterator[Callable[[dict[str, Any]], None]]:
+    """``on_progress(counts)`` for ``spiders.run.crawl``: the progress display, or JSON lines
+    on stderr for a parent process (the last counts always written)."""
+    from leadgen.progress import json_lines, progress
+
+    if as_json_lines:
+        emit = json_lines(sys.stderr)
+        last: dict[str, Any] = {}
+
+        def on_json(counts: dict[str, Any]) -> None:
+            last.update(counts)
+            emit(counts)
+
+        yield on_json
+        if last:
+            emit(last, final=True)
+        return
+    with progress(err, label, "pages") as update:
+        # a crawl's total is not known in advance
+        yield lambda counts: update(counts["pages"], 0, crawl_detail(counts))
 
 
 def _print_crawl_summary(s: dict[str, Any]) -> None:
