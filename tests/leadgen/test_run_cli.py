@@ -4,10 +4,13 @@ on from there, and a finished pass run again leaves the same accounts."""
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from sqlalchemy import create_engine, func, select
 from typer.testing import CliRunner
 
@@ -18,6 +21,8 @@ from storage.models import Company, Run, Score
 
 ROOT = Path(__file__).resolve().parents[2]
 SEGMENT = ROOT / "examples" / "segments" / "sample-sites.toml"
+#: Crawl settings passed through ``leadgen run``: the sample sites without politeness delays.
+FAST = ("--set", "AUTOTHROTTLE_ENABLED=false", "--set", "DOWNLOAD_DELAY=0")
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +49,7 @@ def count(db_url, model, *where) -> int:
 def test_run_crawls_merges_and_scores_and_runs_again_unchanged(sqlite_url, tmp_path, sample_sites):
     jobs = tmp_path / "jobs"
     args = ("run", str(SEGMENT), "--proxy", sample_sites.proxy_url, "--skip", "enrich", "--json")
+    args += FAST
     r = run(sqlite_url, jobs, *args)
     assert r.exit_code == 0, r.output
     summary = json.loads(r.stdout)
@@ -75,6 +81,7 @@ def test_run_crawls_merges_and_scores_and_runs_again_unchanged(sqlite_url, tmp_p
 def test_a_stopped_pass_goes_on_after_its_last_finished_stage(sqlite_url, tmp_path, sample_sites):
     jobs = tmp_path / "jobs"
     args = ("run", str(SEGMENT), "--proxy", sample_sites.proxy_url, "--skip", "enrich", "--json")
+    args += FAST
     assert run(sqlite_url, jobs, *args).exit_code == 0
     state_file = jobs / "run-sample-sites" / "state.json"
     state = json.loads(state_file.read_text(encoding="utf-8"))
@@ -103,3 +110,107 @@ def test_a_bad_source_in_the_segment_stops_before_anything_runs(sqlite_url, tmp_
     assert "sources[0]" in r.output and "start_urls" in r.output
     assert count(sqlite_url, Run) == 0
     assert run(sqlite_url, tmp_path / "jobs", "run", str(bad), "--skip", "nap").exit_code == 2
+
+
+def test_off_a_terminal_progress_is_log_lines_for_each_stage(sqlite_url, tmp_path, sample_sites):
+    args = ("run", str(SEGMENT), "--proxy", sample_sites.proxy_url, "--skip", "enrich", *FAST)
+    r = run(sqlite_url, tmp_path / "jobs", *args)
+    assert r.exit_code == 0, r.output
+    lines = r.stderr.splitlines()
+    assert "\x1b[" not in r.stderr and "━" not in r.stderr  # no Rich display off a terminal
+    assert lines[0] == "run sample-sites stage 1/4 crawl: source 1/1 tradehub (directory) …"
+    # the crawl's own count as its process reports it, at least the first one
+    assert re.fullmatch(
+        r"run sample-sites stage 1/4 crawl: \d+/\? pages, \d+\.\ds; \d+ items · companies "
+        r"\d+ new, \d+ updated · people \d+ new",
+        lines[1],
+    ), lines[1]
+    crawled = next(line for line in lines if line.startswith("  crawl tradehub"))
+    assert re.fullmatch(
+        r"  crawl tradehub ok: \d+ pages · companies 4 new, \d+ updated · people \d+ new · "
+        r"\d+\.\d s",
+        crawled,
+    ), crawled
+    assert "run sample-sites stage 2/4 enrich: skipped (--skip)" in lines
+    assert "run sample-sites stage 3/4 dedupe …" in lines
+    assert "run sample-sites stage 4/4 score …" in lines
+    assert "run sample-sites stage 4/4 score: 4/4 accounts (100%)" in r.stderr
+    closing = next(i for i, line in enumerate(lines) if line.startswith("segment sample-sites"))
+    assert lines[closing - 1].startswith("  score: 4 accounts, ")  # the display, then the summary
+    r = run(sqlite_url, tmp_path / "jobs", *args, "--skip", "crawl", "--skip", "score")
+    assert "run sample-sites stage 1/4 crawl: skipped (--skip)" in r.stderr.splitlines()
+
+
+def terminal_run(monkeypatch, db_url, jobs, *args) -> str:
+    """``leadgen run`` as on a terminal: its stderr console forced to one (ANSI codes kept)."""
+    import leadgen.pipeline
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=200, soft_wrap=True)
+    monkeypatch.setattr(leadgen.pipeline, "err", console)
+    r = run(db_url, jobs, *args)
+    assert r.exit_code == 0, r.output + screen.getvalue()
+    return screen.getvalue()
+
+
+def test_on_a_terminal_one_display_shows_the_stage_and_its_own_count(
+    monkeypatch, sqlite_url, tmp_path, sample_sites
+):
+    args = ("run", str(SEGMENT), "--proxy", sample_sites.proxy_url, "--skip", "enrich", *FAST)
+    shown = terminal_run(monkeypatch, sqlite_url, tmp_path / "jobs", *args)
+    assert "\x1b[" in shown  # drawn and redrawn in place
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)
+    assert "run sample-sites stage" not in text  # not the log lines of a pipe
+    # the stage counter with the stage reached, and under it the stage's own count
+    assert re.search(r"stage 1/4 crawl +━+ 0/4 +stages", text), text
+    assert re.search(r"source 1/1 tradehub \(directory\) +━+ \d+/\? pages", text), text
+    assert re.search(r"pages +[0-9:]+ +\d+ items · companies 4 new", text), text
+    assert re.search(r"stage 3/4 dedupe +━+╺?━* 2/4 +stages", text), text
+    assert re.search(r"stage 4/4 score +━+ 4/4 +stages", text), text
+    assert re.search(r"  score +━+ 4/4 accounts", text), text
+    # the results of the stages above the display, and the closing summary after it
+    assert "stage 2/4 enrich: skipped (--skip)" in text
+    assert re.search(r"  crawl tradehub ok: \d+ pages · companies 4 new", text), text
+    assert "  score: 4 accounts" in text
+    assert text.index("  score: 4 accounts") < text.index("segment sample-sites: done in")
+    assert "4 accounts scored" in text
+
+
+def test_json_keeps_log_lines_even_on_a_terminal(monkeypatch, sqlite_url, tmp_path, sample_sites):
+    args = ("run", str(SEGMENT), "--skip", "crawl", "--skip", "enrich", "--json")
+    run(sqlite_url, tmp_path / "jobs", "db", "upgrade")
+    shown = terminal_run(monkeypatch, sqlite_url, tmp_path / "jobs", *args)
+    assert "━" not in shown and "\x1b[" not in shown
+    lines = shown.splitlines()
+    assert lines[:2] == [
+        "run sample-sites stage 1/4 crawl: skipped (--skip)",
+        "run sample-sites stage 2/4 enrich: skipped (--skip)",
+    ]
+    assert "run sample-sites stage 3/4 dedupe …" in lines
+
+
+def test_crawl_settings_reach_every_crawl_of_the_run(sqlite_url, tmp_path, sample_sites):
+    args = ("run", str(SEGMENT), "--proxy", sample_sites.proxy_url, "--skip", "enrich", "--json")
+    # Scrapy's CloseSpider extension: the crawl ends on its own after 3 pages (not a pause)
+    r = run(sqlite_url, tmp_path / "jobs", *args, *FAST, "--set", "CLOSESPIDER_PAGECOUNT=3")
+    assert r.exit_code == 0, r.output
+    crawl = json.loads(r.stdout)["stages"]["crawl:0"]
+    assert crawl["reason"] == "closespider_pagecount"
+    assert crawl["counts"]["pages"] < 10  # the whole site is 28 pages
+
+
+@pytest.mark.parametrize(
+    ("pair", "message"),
+    [
+        ("CONCURRENT_REQUESTS_PER_DOMAIN=lots", "expected a number"),
+        ("AUTOTHROTLE_ENABLED=false", "did you mean AUTOTHROTTLE_ENABLED?"),
+        ("DOWNLOAD_DELAY", "expected NAME=VALUE"),
+    ],
+)
+def test_a_bad_crawl_setting_stops_the_run_before_anything_runs(
+    sqlite_url, tmp_path, pair, message
+):
+    r = run(sqlite_url, tmp_path / "jobs", "run", str(SEGMENT), "--set", pair)
+    assert r.exit_code == 2
+    assert message in " ".join(r.output.split())
+    assert count(sqlite_url, Run) == 0
