@@ -204,6 +204,7 @@ def run_segment(
         raise SegmentError(problems, path.name)
     state_file = _state_dir(segment.name) / "state.json"
     state = _load_state(state_file, segment.hash)
+    _save_state(state_file, state)  # the pass has begun, when (``started``) and with what
     done: dict[str, Any] = state["done"]
     summary: dict[str, Any] = {"segment": segment.name, "stages": {}}
     started = time.monotonic()
@@ -221,7 +222,6 @@ def run_segment(
             return False
 
         # -- crawl --------------------------------------------------------------------------
-        state_file.parent.mkdir(parents=True, exist_ok=True)
         if not passed("crawl", all(f"crawl:{i}" in done for i in range(len(sources)))):
             for i, data in enumerate(sources):
                 key = f"crawl:{i}"

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -214,3 +218,48 @@ def test_a_bad_crawl_setting_stops_the_run_before_anything_runs(
     assert r.exit_code == 2
     assert message in " ".join(r.output.split())
     assert count(sqlite_url, Run) == 0
+
+
+def test_ctrl_c_pauses_the_crawl_and_the_same_command_goes_on(sqlite_url, tmp_path, sample_sites):
+    """Ctrl-C on a terminal reaches the whole process group: the crawl pauses cleanly (its
+    job directory kept), the run says so and exits 130, and the same command finishes it."""
+    jobs = tmp_path / "jobs"
+    # slow enough (28 pages on 5 hosts, one at a time, 2 s apart) to be stopped half-way
+    slow = ("--set", "AUTOTHROTTLE_ENABLED=false", "--set", "DOWNLOAD_DELAY=2")
+    slow += ("--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--set", "RANDOMIZE_DOWNLOAD_DELAY=0")
+    args = ["run", str(SEGMENT), "--proxy", sample_sites.proxy_url, "--skip", "enrich"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "leadgen", "--database-url", sqlite_url, *args, *slow],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "LEADGEN_JOBS_DIR": str(jobs), "NO_PROXY": "", "no_proxy": ""},
+        start_new_session=True,
+    )
+    seen = []
+    try:
+        for line in proc.stderr:  # wait until the crawl has fetched its first page
+            seen.append(line)
+            if re.match(r"run sample-sites stage 1/4 crawl: \d+/\? pages", line):
+                break
+        os.killpg(proc.pid, signal.SIGINT)
+        rest = proc.stderr.read()
+        assert proc.wait(timeout=60) == 130, "".join(seen) + rest
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "interrupted: run the same command again" in rest
+    state = json.loads((jobs / "run-sample-sites" / "state.json").read_text(encoding="utf-8"))
+    assert "crawl:0" not in state["done"] and state["finished"] is False
+    assert [p.name for p in jobs.iterdir() if p.name.startswith("directory-")]  # kept to resume
+    runs = Run.__table__.c
+    assert count(sqlite_url, Run, runs.kind == "crawl", runs.status == "paused") == 1
+
+    r = run(sqlite_url, jobs, *args, *FAST, "--json")
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.stdout)
+    assert summary["stages"]["crawl:0"]["status"] == "ok"
+    assert 0 < summary["stages"]["crawl:0"]["counts"]["pages"] < 28  # resumed, not restarted
+    assert count(sqlite_url, Company) == 4
+    assert not [p.name for p in jobs.iterdir() if p.name.startswith("directory-")]
