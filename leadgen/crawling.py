@@ -23,9 +23,9 @@ MAX_PAGE_BYTES = 10 * 1024 * 1024
 
 
 def checked_settings(pairs: list[str]) -> dict[str, Any]:
-    """``--set`` pairs checked and converted (``leadgen.crawl_settings``); exits with every
+    """``--set`` pairs checked and converted (``spiders.overrides``); exits with every
     problem at once, warns of names no Scrapy or leadgen code reads."""
-    from leadgen.crawl_settings import SettingError, parse_settings
+    from spiders.overrides import SettingError, parse_settings
 
     try:
         settings, warnings = parse_settings(pairs)

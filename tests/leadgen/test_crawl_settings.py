@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from leadgen.cli import app
-from leadgen.crawl_settings import SettingError, parse_settings
+from spiders.overrides import SettingError, parse_settings
 
 
 @pytest.mark.parametrize(
