@@ -313,34 +313,14 @@ def _crawl_note(name: str, info: dict[str, Any]) -> str:
 
 def _enrich(engine, segment, smtp: bool, verify_config: Any, update: Update) -> dict[str, Any]:
     """The enrich stage over the segment's countries (``leadgen enrich``'s job); its counts."""
-    import asyncio
-
-    from enrichment.patterns import guess, learn
-    from enrichment.verify import verify_emails
-    from leadgen.enrich_job import EnrichJob, EnrichOptions
-    from storage.domains import MailDomainCache
+    from leadgen.enrich_job import EnrichOptions
+    from leadgen.enriching import run_enrich
     from storage.enrich import company_ids_for
-    from storage.runs import finish_run, start_run
 
     ids = company_ids_for(engine, countries=sorted(segment.icp.countries))
-    run_id = start_run(engine, "enrich", {"segment": segment.name, "smtp": smtp})
-    cache = MailDomainCache(
-        engine, dns_ttl=verify_config.dns_ttl, catch_all_ttl=verify_config.catch_all_ttl
-    )
-
-    async def verify(addresses):
-        return await verify_emails(addresses, verify_config, cache)
-
-    job = EnrichJob(
-        engine, EnrichOptions(smtp=smtp), verify, learn=learn, guess=guess, run_id=run_id
-    )
-    counts = asyncio.run(job.run(ids, update)).as_dict()
-    finish_run(
-        engine,
-        run_id,
-        status="partial" if job.problems else "ok",
-        counts=counts,
-        problems=job.problems,
+    parameters = {"segment": segment.name, "smtp": smtp, "companies": len(ids)}
+    _, counts, _ = run_enrich(
+        engine, ids, EnrichOptions(smtp=smtp), verify_config, parameters, update=update
     )
     return counts
 

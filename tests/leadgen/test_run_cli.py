@@ -263,3 +263,27 @@ def test_ctrl_c_pauses_the_crawl_and_the_same_command_goes_on(sqlite_url, tmp_pa
     assert 0 < summary["stages"]["crawl:0"]["counts"]["pages"] < 28  # resumed, not restarted
     assert count(sqlite_url, Company) == 4
     assert not [p.name for p in jobs.iterdir() if p.name.startswith("directory-")]
+
+
+def test_the_enrich_stage_runs_the_enrich_job_with_its_progress(
+    sqlite_url, tmp_path, dns_server, mail_servers
+):
+    """The run's enrich stage against the fixture DNS and SMTP servers (tests/support/mail.py):
+    the people of tests/leadgen/test_enrich.py, one run recorded, its count on the display."""
+    from tests.leadgen.test_enrich import seed
+
+    seed(make_engine(sqlite_url))
+    host, port = dns_server.nameservers[0]
+    verification = ("--smtp", "--nameserver", f"{host}:{port}", "--timeout", "2")
+    verification += ("--smtp-port", str(mail_servers.port))
+    args = ("run", str(SEGMENT), "--skip", "crawl", "--skip", "dedupe", "--skip", "score")
+    r = run(sqlite_url, tmp_path / "jobs", *args, *verification, "--json")
+    assert r.exit_code == 0, r.output
+    enrich = json.loads(r.stdout)["stages"]["enrich"]["counts"]
+    assert enrich["companies"] == 4  # the fifth has no domain
+    assert enrich["guessed"] > 0 and enrich["valid"] >= 2
+    runs = Run.__table__.c
+    assert count(sqlite_url, Run, runs.kind == "enrich", runs.status.in_(("ok", "partial"))) == 1
+    assert "run sample-sites stage 2/4 enrich …" in r.stderr.splitlines()
+    assert "run sample-sites stage 2/4 enrich: 4/4 companies (100%)" in r.stderr
+    assert re.search(r"  enrich: \d+ emails guessed, \d+ verified valid, \d", r.stderr)
