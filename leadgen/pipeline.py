@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -177,7 +178,7 @@ def run_segment(
     smtp: bool,
     proxy: str | None,
     verify_config: Any,
-    crawl_settings: list[str] = (),
+    crawl_settings: Sequence[str] = (),
     console: Console | None = None,
     live: bool = True,
 ) -> dict[str, Any]:
