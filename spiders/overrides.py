@@ -32,11 +32,19 @@ class SettingError(ValueError):
 
 @cache
 def known_settings() -> dict[str, Any]:
-    """Every setting the crawl knows, with its default (the project's over Scrapy's)."""
+    """Every setting the crawl knows, with its default (the project's over Scrapy's).
+
+    The project's settings module is read as a copy, not imported: it reads the environment
+    when imported (``LEADGEN_PROXY`` for the browser's launch options), and ``spiders.run``
+    sets that environment just before the crawl imports it."""
+    import importlib.util
+    import os
+
     from scrapy.settings import default_settings
 
-    from spiders import settings as project
-
+    spec = importlib.util.find_spec(os.environ.get("SCRAPY_SETTINGS_MODULE", "spiders.settings"))
+    project = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(project)
     out: dict[str, Any] = {}
     for module in (default_settings, project):
         for name in dir(module):
