@@ -3,15 +3,18 @@
 Issue 5 ("Performance"): the one-command pipeline on a generated 2,000-company sample site,
 time per stage reported.
 
-    .venv/bin/python bench/bench_run.py [--companies 2000] [--keep]
+    .venv/bin/python bench/bench_run.py [--companies 2000] [--set NAME=VALUE ...] [--keep]
 
 The world is bench/bench_crawl.py's (``bench.crawlsite``): a directory (20 companies per list
 page, detail pages) and a 5-page website per company in Russian, German or English, served by
 nginx as a loopback forward proxy.  A segment file pointing at it is written, then
 ``leadgen run`` runs as a new process with its defaults (polite crawl settings: AutoThrottle,
 2 requests at a time per site), ``--skip enrich`` (verification would ask DNS servers outside
-this machine; bench/bench_verify.py measures it against local ones).  Printed: each stage's
-seconds from the run's summary, the pass's totals, the wall time of the whole command.
+this machine; bench/bench_verify.py measures it against local ones).  ``--set NAME=VALUE``
+passes crawl settings through ``leadgen run --set`` (e.g. no AutoThrottle, more requests per
+site).  Printed: the command, each stage's seconds and counts from the run's summary (pages,
+companies and people per second for the crawl), the wall time of the whole command, and the
+accounts and people in the database at the end.
 
 Needs nginx (Debian: ``apt-get install nginx-light``).
 """
@@ -88,6 +91,13 @@ def main() -> int:
     parser.add_argument("--companies", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=20240917)
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a crawl setting for leadgen run --set (repeatable)",
+    )
     args = parser.parse_args()
     if not find_nginx():
         print("needs nginx: apt-get install nginx-light", file=sys.stderr)
@@ -124,6 +134,9 @@ def main() -> int:
             "enrich",
             "--json",
         ]
+        for pair in args.set:
+            cmd += ["--set", pair]
+        print("command: leadgen run SEGMENT --proxy PROXY --skip enrich --json", *cmd[12:])
         started = time.monotonic()
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
         wall = time.monotonic() - started
@@ -131,16 +144,29 @@ def main() -> int:
         print(proc.stderr[-2000:], file=sys.stderr)
         return 1
     summary = json.loads(proc.stdout)
-    print(f"leadgen run --skip enrich: {wall:.1f} s wall (status {summary['status']})")
+    print(f"leadgen run: {wall:.1f} s wall (status {summary['status']})")
     for stage, info in summary["stages"].items():
-        print(f"  {stage:8} {info.get('seconds', 0):7.1f} s")
-    t = summary["totals"]
-    print(
-        f"totals: {t.get('pages')} pages; accounts {t.get('companies_new')} new; people "
-        f"{t.get('people_new')} new; merged {t.get('companies_merged')} companies, "
-        f"{t.get('people_merged')} people; scored {t.get('scored')}: {t.get('tiers')}; "
-        f"DQI {t.get('dqi')}"
-    )
+        c, secs = info.get("counts") or {}, info.get("seconds") or 0.0
+        if stage.startswith("crawl:"):
+            rate = f"{c.get('pages', 0) / secs:.1f} pages/s" if secs else ""
+            what = (
+                f"{c.get('pages')} pages ({rate}), {c.get('companies_new')} companies new, "
+                f"{c.get('people_new')} people new, errors {c.get('errors') or {}}"
+            )
+        elif stage == "dedupe":
+            what = f"{c.get('companies_merged')} companies, {c.get('people_merged')} people merged"
+        elif stage == "score":
+            what = f"{c.get('scored')} accounts scored: {c.get('tiers')}, DQI {c.get('dqi')}"
+        else:
+            what = str(c)
+        print(f"  {stage:8} {secs:7.1f} s  {what}")
+    print("  enrich   skipped (--skip enrich)")
+    import sqlite3
+
+    with sqlite3.connect(work / "run.db") as db:
+        companies = db.execute("SELECT count(*) FROM companies").fetchone()[0]
+        people = db.execute("SELECT count(*) FROM people").fetchone()[0]
+    print(f"database: {companies} accounts, {people} people")
     if args.keep:
         print(f"kept: {work}")
     else:

@@ -8,6 +8,8 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,14 +22,18 @@ SPIDER_NAMES = ("directory", "exhibitors", "company")
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 
 
-def _settings(pairs: list[str]) -> dict[str, str]:
-    out = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            _fail(f"--set {pair!r}: expected NAME=VALUE, e.g. --set DOWNLOAD_DELAY=2", 2)
-        out[name.strip()] = value
-    return out
+def checked_settings(pairs: list[str]) -> dict[str, Any]:
+    """``--set`` pairs checked and converted (``spiders.overrides``); exits with every
+    problem at once, warns of names no Scrapy or leadgen code reads."""
+    from spiders.overrides import SettingError, parse_settings
+
+    try:
+        settings, warnings = parse_settings(pairs)
+    except SettingError as exc:
+        _fail(str(exc), 2)
+    for warning in warnings:
+        err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    return settings
 
 
 def _jobdir(spider: str, key: str) -> Path:
@@ -87,6 +93,15 @@ def crawl_cmd(
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Scrapy's log.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
+    progress_json: Annotated[
+        bool,
+        typer.Option(
+            "--progress-json",
+            help='Report progress on stderr as JSON lines ({"progress": {"pages": …}}) '
+            "about once a second, instead of the progress display: for a program running the "
+            "crawl (leadgen run does).",
+        ),
+    ] = False,
 ) -> None:
     """Crawl a directory, an exhibitor list or company websites into the prospect database.
 
@@ -138,7 +153,7 @@ def crawl_cmd(
         args["source"] = str(source)
         key = f"{source.resolve()}|{cfg.digest}"
         params.update(cfg.parameters())
-    settings = _settings(set_ or [])
+    settings = checked_settings(set_ or [])
     if pages_per_site and spider != "company":
         _fail("--pages-per-site is set in the source file (pages_per_site) for list spiders", 2)
     url = load_config(database_url=_state["database_url"]).database_url
@@ -146,15 +161,10 @@ def crawl_cmd(
     run_id = start_run(engine, "crawl", params)
     engine.dispose()
     jobdir = _jobdir(spider, key) if resume else None
-    from leadgen.progress import progress
     from spiders.run import crawl
 
     started = time.monotonic()
-    with progress(err, f"crawl #{run_id} {spider}", "pages") as update:
-
-        def on_progress(pages: int, items: int, requests: int) -> None:
-            update(pages, 0)  # a crawl's total is not known in advance
-
+    with _progress(f"crawl #{run_id} {spider}", progress_json) as on_progress:
         outcome = crawl(
             spider,
             spider_args=args,
@@ -195,6 +205,37 @@ def crawl_cmd(
         _print_crawl_summary(summary)
     if summary["status"] == "failed":
         raise typer.Exit(1)
+
+
+def crawl_detail(counts: dict[str, Any]) -> str:
+    """A crawl's progress in a few words: items, and companies / people stored so far."""
+    return (
+        f"{counts.get('items', 0)} items · companies {counts.get('companies_new', 0)} new, "
+        f"{counts.get('companies_updated', 0)} updated · people {counts.get('people_new', 0)} new"
+    )
+
+
+@contextmanager
+def _progress(label: str, as_json_lines: bool) -> Iterator[Callable[[dict[str, Any]], None]]:
+    """``on_progress(counts)`` for ``spiders.run.crawl``: the progress display, or JSON lines
+    on stderr for a parent process (the last counts always written)."""
+    from leadgen.progress import json_lines, progress
+
+    if as_json_lines:
+        emit = json_lines(sys.stderr)
+        last: dict[str, Any] = {}
+
+        def on_json(counts: dict[str, Any]) -> None:
+            last.update(counts)
+            emit(counts)
+
+        yield on_json
+        if last:
+            emit(last, final=True)
+        return
+    with progress(err, label, "pages") as update:
+        # a crawl's total is not known in advance
+        yield lambda counts: update(counts["pages"], 0, crawl_detail(counts))
 
 
 def _print_crawl_summary(s: dict[str, Any]) -> None:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 
 from leadgen.cli import _engine, _fail, app, err
+from leadgen.progress import Update
 from leadgen.verifying import (
     HeloOption,
     MailFromOption,
@@ -91,14 +93,9 @@ def enrich_cmd(
     ``enrich:guess`` / ``enrich:verify``); a second run does only what is due.
     """
     from enrichment.email_job import RetryPolicy
-    from enrichment.patterns import guess, learn
-    from enrichment.verify import verify_emails
-    from leadgen.enrich_job import EnrichJob, EnrichOptions
-    from leadgen.progress import progress
-    from storage.domains import MailDomainCache
+    from leadgen.enrich_job import EnrichOptions
     from storage.enrich import SegmentNotFound, company_ids_for, count_without_domain
     from storage.queries import ProspectFilter
-    from storage.runs import finish_run, start_run
 
     config = verify_config(
         smtp=smtp,
@@ -139,48 +136,21 @@ def enrich_cmd(
         "companies": len(ids),
         "companies_without_domain": no_domain,
     }
-    run_id = start_run(engine, "enrich", parameters)
-    cache = MailDomainCache(engine, dns_ttl=config.dns_ttl, catch_all_ttl=config.catch_all_ttl)
-
-    async def verify(addresses):
-        return await verify_emails(addresses, config, cache)
-
-    job = EnrichJob(
-        engine,
-        EnrichOptions(smtp=smtp, policy=policy, max_candidates=max_candidates),
-        verify,
-        learn=learn,
-        guess=guess,
-        run_id=run_id,
-    )
-    import asyncio
-
     try:
-        with progress(err, "enriching", "companies") as update:
-            counts = asyncio.run(job.run(ids, update))
-    except BaseException as exc:
-        finish_run(
+        run_id, summary, problems = run_enrich(
             engine,
-            run_id,
-            status="failed",
-            counts=job.counts.as_dict(),
-            problems=job.problems,
-            error=repr(exc),
+            ids,
+            EnrichOptions(smtp=smtp, policy=policy, max_candidates=max_candidates),
+            config,
+            parameters,
+            progress_to=err,
+            extra_counts={"companies_without_domain": no_domain},
         )
-        if isinstance(exc, KeyboardInterrupt):
-            err.print("interrupted: what was checked so far is stored; run again to go on")
-            raise typer.Exit(130) from None
-        raise
-    summary = {**counts.as_dict(), "companies_without_domain": no_domain}
-    finish_run(
-        engine,
-        run_id,
-        status="partial" if job.problems else "ok",
-        counts=summary,
-        problems=job.problems,
-    )
+    except KeyboardInterrupt:
+        err.print("interrupted: what was checked so far is stored; run again to go on")
+        raise typer.Exit(130) from None
     if as_json:
-        print(json.dumps({"run_id": run_id, **summary, "problems": job.problems}, indent=2))
+        print(json.dumps({"run_id": run_id, **summary, "problems": problems}, indent=2))
         return
     err.print(
         f"enrich run {run_id}: {summary['companies']} companies, {summary['people']} people; "
@@ -195,5 +165,64 @@ def enrich_cmd(
             "verified for them (a crawl or an import with websites fills it)",
             highlight=False,
         )
-    for p in job.problems[:20]:
+    for p in problems[:20]:
         err.print(f"  company {p['company_id']} person {p['person_id']}: {p['reason']}")
+
+
+def run_enrich(
+    engine,
+    ids: list[int],
+    options: Any,
+    config: Any,
+    parameters: dict[str, Any],
+    *,
+    progress_to: Console | None = None,
+    update: Update | None = None,
+    extra_counts: dict[str, Any] | None = None,
+) -> tuple[int, dict[str, Any], list[dict[str, Any]]]:
+    """One enrich job over ``ids`` recorded as a run (``leadgen enrich``, ``leadgen run``):
+    progress to ``update``, or a display on ``progress_to``; returns (run id, counts,
+    problems).  Stopped by an exception (Ctrl-C too), the run is recorded as failed with what
+    it did so far, and the exception goes on."""
+    import asyncio
+    from contextlib import nullcontext
+
+    from enrichment.patterns import guess, learn
+    from enrichment.verify import verify_emails
+    from leadgen.enrich_job import EnrichJob
+    from leadgen.progress import progress
+    from storage.domains import MailDomainCache
+    from storage.runs import finish_run, start_run
+
+    run_id = start_run(engine, "enrich", parameters)
+    cache = MailDomainCache(engine, dns_ttl=config.dns_ttl, catch_all_ttl=config.catch_all_ttl)
+
+    async def verify(addresses):
+        return await verify_emails(addresses, config, cache)
+
+    job = EnrichJob(engine, options, verify, learn=learn, guess=guess, run_id=run_id)
+    display = (
+        progress(progress_to, "enriching", "companies") if progress_to else nullcontext(update)
+    )
+    try:
+        with display as on_progress:
+            counts = asyncio.run(job.run(ids, on_progress))
+    except BaseException as exc:
+        finish_run(
+            engine,
+            run_id,
+            status="failed",
+            counts=job.counts.as_dict(),
+            problems=job.problems,
+            error=repr(exc),
+        )
+        raise
+    summary = {**counts.as_dict(), **(extra_counts or {})}
+    finish_run(
+        engine,
+        run_id,
+        status="partial" if job.problems else "ok",
+        counts=summary,
+        problems=job.problems,
+    )
+    return run_id, summary, job.problems

@@ -15,15 +15,20 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 
 from leadgen.cli import _engine, _fail, _state, app, err
+from leadgen.progress import Stages, Update
 from leadgen.verifying import (
     HeloOption,
     MailFromOption,
@@ -34,6 +39,8 @@ from leadgen.verifying import (
 )
 
 STAGES = ("crawl", "enrich", "dedupe", "score")
+#: How long a crawl stopped by Ctrl-C may take to pause cleanly (in-flight requests end).
+PAUSE_WAIT_SECONDS = 60.0
 
 
 def _state_dir(segment: str) -> Path:
@@ -72,7 +79,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _crawl(database_url: str, spider: str, source: Path, proxy: str | None) -> dict[str, Any]:
+def _crawl(
+    database_url: str,
+    spider: str,
+    source: Path,
+    proxy: str | None,
+    settings: list[str],
+    update: Update,
+) -> dict[str, Any]:
+    """One source crawled by ``leadgen crawl … --resume`` in a child process, its progress
+    (``--progress-json`` lines on its stderr) shown by ``update`` as it comes."""
+    from collections import deque
+
+    from leadgen.crawling import crawl_detail
+    from leadgen.progress import read_json_line
+
     cmd = [
         sys.executable,
         "-m",
@@ -85,20 +106,68 @@ def _crawl(database_url: str, spider: str, source: Path, proxy: str | None) -> d
         str(source),
         "--resume",
         "--json",
+        "--progress-json",
     ]
     if proxy:
         cmd += ["--proxy", proxy]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    for pair in settings:
+        cmd += ["--set", pair]
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
+    tail: deque[str] = deque(maxlen=3)
+
+    def read_stderr() -> None:
+        for line in proc.stderr:
+            counts = read_json_line(line)
+            if counts is None:
+                if line.strip():
+                    tail.append(line.strip())
+            else:
+                update(int(counts.get("pages") or 0), 0, crawl_detail(counts))
+
+    reader = threading.Thread(target=read_stderr, name="crawl-progress", daemon=True)
+    reader.start()
+    try:
+        stdout = proc.stdout.read()
+        proc.wait()
+    except KeyboardInterrupt:
+        _pause(proc)
+        raise Interrupted(source.name) from None
+    finally:
+        reader.join(timeout=5)
     if proc.returncode in (130, -2):
         raise Interrupted(source.name)
     try:
-        summary = json.loads(proc.stdout)
+        summary = json.loads(stdout)
     except ValueError:
-        tail = (proc.stderr or "").strip().splitlines()[-3:]
         return {"status": "failed", "reason": "; ".join(tail) or f"exit {proc.returncode}"}
-    if summary.get("reason") not in (None, "finished"):
+    if summary.get("status") == "paused":  # stopped by a signal, not by a limit of its own
         raise Interrupted(source.name)
     return summary
+
+
+def _pause(proc: subprocess.Popen) -> None:
+    """Ctrl-C on a terminal reached the crawl too (same process group) and Scrapy pauses it,
+    saving its state: wait for that; if it does not stop, ask once more (Scrapy's forced stop),
+    then end it.  A second Ctrl-C here skips to the next step."""
+    steps = (
+        (PAUSE_WAIT_SECONDS, lambda: proc.send_signal(signal.SIGINT)),
+        (10.0, proc.kill),
+        (None, None),
+    )
+    for timeout, then in steps:
+        try:
+            proc.wait(timeout=timeout)
+            return
+        except (subprocess.TimeoutExpired, KeyboardInterrupt):
+            if then is not None:
+                then()
 
 
 def run_segment(
@@ -109,8 +178,14 @@ def run_segment(
     smtp: bool,
     proxy: str | None,
     verify_config: Any,
+    crawl_settings: Sequence[str] = (),
+    console: Console | None = None,
+    live: bool = True,
 ) -> dict[str, Any]:
-    """Run the pipeline of one segment file; returns the closing summary."""
+    """Run the pipeline of one segment file; returns the closing summary.
+
+    Progress goes to ``console`` (stderr by default): one Rich display of the stage reached and
+    its own count on a terminal when ``live``, log lines otherwise (``leadgen.progress``)."""
     from scoring import SegmentError, load_segment
     from spiders.sources import SourceError, parse_source
 
@@ -130,86 +205,88 @@ def run_segment(
         raise SegmentError(problems, path.name)
     state_file = _state_dir(segment.name) / "state.json"
     state = _load_state(state_file, segment.hash)
+    _save_state(state_file, state)  # the pass has begun, when (``started``) and with what
     done: dict[str, Any] = state["done"]
     summary: dict[str, Any] = {"segment": segment.name, "stages": {}}
     started = time.monotonic()
+    console = console or err
+    if not live:  # log lines even on a terminal (--json)
+        console = Console(file=console.file, force_terminal=False, soft_wrap=True)
+    with Stages(console, STAGES, f"run {segment.name}") as display:
 
-    # -- crawl ------------------------------------------------------------------------------
-    state_file.parent.mkdir(parents=True, exist_ok=True)
-    for i, data in enumerate(sources):
-        key = f"crawl:{i}"
-        if "crawl" in skip or key in done:
-            continue
-        file = state_file.parent / f"source-{i + 1}.json"
-        file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        t0 = time.monotonic()
-        err.print(f"crawling {data['name']} ({data['spider']}) …", highlight=False)
-        result = _crawl(database_url, data["spider"], file, proxy)
-        done[key] = {
-            "status": result.get("status"),
-            "seconds": round(time.monotonic() - t0, 1),
-            "counts": result.get("counts") or {},
-            "reason": result.get("reason"),
-        }
-        _save_state(state_file, state)
+        def passed(stage: str, earlier: bool) -> bool:
+            """Skipped, or done earlier in this pass: said, and counted as done."""
+            if stage in skip or earlier:
+                why = "skipped (--skip)" if stage in skip else "done earlier in this pass"
+                display.passed(stage, why)
+                return True
+            return False
 
-    engine = _engine()
-    # -- enrich -----------------------------------------------------------------------------
-    if "enrich" not in skip and "enrich" not in done:
-        from enrichment.patterns import guess, learn
-        from enrichment.verify import verify_emails
-        from leadgen.enrich_job import EnrichJob, EnrichOptions
-        from storage.domains import MailDomainCache
-        from storage.enrich import company_ids_for
-        from storage.runs import finish_run, start_run
+        # -- crawl --------------------------------------------------------------------------
+        if not passed("crawl", all(f"crawl:{i}" in done for i in range(len(sources)))):
+            for i, data in enumerate(sources):
+                key = f"crawl:{i}"
+                what = f"source {i + 1}/{len(sources)} {data['name']} ({data['spider']})"
+                if key in done:
+                    display.note(f"{display.heading('crawl')}: {what} done earlier in this pass")
+                    continue
+                file = state_file.parent / f"source-{i + 1}.json"
+                file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+                t0 = time.monotonic()
+                with display.stage("crawl", "pages", what) as update:
+                    result = _crawl(
+                        database_url, data["spider"], file, proxy, list(crawl_settings), update
+                    )
+                done[key] = {
+                    "status": result.get("status"),
+                    "seconds": round(time.monotonic() - t0, 1),
+                    "counts": result.get("counts") or {},
+                    "reason": result.get("reason"),
+                    "run_id": result.get("run_id"),
+                    "problems": len(result.get("problems") or ()),
+                }
+                _save_state(state_file, state)
+                display.note(_crawl_note(data["name"], done[key]))
 
-        t0 = time.monotonic()
-        ids = company_ids_for(engine, countries=sorted(segment.icp.countries))
-        run_id = start_run(engine, "enrich", {"segment": segment.name, "smtp": smtp})
-        cache = MailDomainCache(
-            engine, dns_ttl=verify_config.dns_ttl, catch_all_ttl=verify_config.catch_all_ttl
-        )
+        engine = _engine()
+        # -- enrich -------------------------------------------------------------------------
+        if not passed("enrich", "enrich" in done):
+            t0 = time.monotonic()
+            with display.stage("enrich", "companies") as update:
+                counts = _enrich(engine, segment, smtp, verify_config, update)
+            done["enrich"] = {"seconds": round(time.monotonic() - t0, 1), "counts": counts}
+            _save_state(state_file, state)
+            display.note(
+                f"  enrich: {counts.get('guessed', 0)} emails guessed, "
+                f"{counts.get('valid', 0)} verified valid, {done['enrich']['seconds']} s"
+            )
 
-        async def verify(addresses):
-            return await verify_emails(addresses, verify_config, cache)
+        # -- merge duplicates ---------------------------------------------------------------
+        if not passed("dedupe", "dedupe" in done):
+            from leadgen.dedupe_stage import dedupe
 
-        job = EnrichJob(
-            engine, EnrichOptions(smtp=smtp), verify, learn=learn, guess=guess, run_id=run_id
-        )
-        import asyncio
+            t0 = time.monotonic()
+            with display.stage("dedupe", "steps") as update:
+                report = dedupe(engine, progress=lambda label, d, t: update(d, t, label))
+            counts = report.counts()
+            done["dedupe"] = {"seconds": round(time.monotonic() - t0, 1), "counts": counts}
+            _save_state(state_file, state)
+            display.note(
+                f"  dedupe: {counts['companies_merged']} of {counts['companies_scanned']} "
+                f"companies and {counts['people_merged']} of {counts['people_scanned']} people "
+                f"merged, {done['dedupe']['seconds']} s"
+            )
 
-        err.print(f"enriching {len(ids)} companies …", highlight=False)
-        counts = asyncio.run(job.run(ids)).as_dict()
-        finish_run(
-            engine,
-            run_id,
-            status="partial" if job.problems else "ok",
-            counts=counts,
-            problems=job.problems,
-        )
-        done["enrich"] = {"seconds": round(time.monotonic() - t0, 1), "counts": counts}
-        _save_state(state_file, state)
+        # -- score --------------------------------------------------------------------------
+        if not passed("score", "score" in done):
+            from leadgen.score_stage import score_segment
 
-    # -- merge duplicates -------------------------------------------------------------------
-    if "dedupe" not in skip and "dedupe" not in done:
-        from leadgen.dedupe_stage import dedupe
-
-        t0 = time.monotonic()
-        err.print("merging duplicates …", highlight=False)
-        report = dedupe(engine)
-        done["dedupe"] = {"seconds": round(time.monotonic() - t0, 1), "counts": report.counts()}
-        _save_state(state_file, state)
-
-    # -- score ------------------------------------------------------------------------------
-    if "score" not in skip and "score" not in done:
-        from leadgen.score_stage import score_segment
-
-        t0 = time.monotonic()
-        err.print("scoring …", highlight=False)
-        scored = score_segment(engine, path)
-        done["score"] = {"seconds": round(time.monotonic() - t0, 1), "counts": scored}
-        _save_state(state_file, state)
-
+            t0 = time.monotonic()
+            with display.stage("score", "accounts") as update:
+                scored = score_segment(engine, path, progress=update)
+            done["score"] = {"seconds": round(time.monotonic() - t0, 1), "counts": scored}
+            _save_state(state_file, state)
+            display.note(f"  score: {scored.get('scored')} accounts, {done['score']['seconds']} s")
     state["finished"] = True
     _save_state(state_file, state)
     failed = [k for k, v in done.items() if v.get("status") == "failed"]
@@ -219,6 +296,34 @@ def run_segment(
     summary["stages"] = done
     summary["seconds"] = round(time.monotonic() - started, 1)
     return summary
+
+
+def _crawl_note(name: str, info: dict[str, Any]) -> str:
+    c = info.get("counts") or {}
+    status = info.get("status") or "failed"
+    if status == "failed" and info.get("reason"):
+        status += f" ({info['reason']})"
+    elif info.get("problems"):
+        status += f" ({info['problems']} problems in run #{info.get('run_id')})"
+    return (
+        f"  crawl {name} {status}: {c.get('pages', 0)} pages · companies "
+        f"{c.get('companies_new', 0)} new, {c.get('companies_updated', 0)} updated · people "
+        f"{c.get('people_new', 0)} new · {info.get('seconds')} s"
+    )
+
+
+def _enrich(engine, segment, smtp: bool, verify_config: Any, update: Update) -> dict[str, Any]:
+    """The enrich stage over the segment's countries (``leadgen enrich``'s job); its counts."""
+    from leadgen.enrich_job import EnrichOptions
+    from leadgen.enriching import run_enrich
+    from storage.enrich import company_ids_for
+
+    ids = company_ids_for(engine, countries=sorted(segment.icp.countries))
+    parameters = {"segment": segment.name, "smtp": smtp, "companies": len(ids)}
+    _, counts, _ = run_enrich(
+        engine, ids, EnrichOptions(smtp=smtp), verify_config, parameters, update=update
+    )
+    return counts
 
 
 def _totals(done: dict[str, Any]) -> dict[str, Any]:
@@ -260,7 +365,9 @@ def _totals(done: dict[str, Any]) -> dict[str, Any]:
     "run",
     epilog="Examples: leadgen run examples/segments/construction-ru-crm.toml  |  "
     "leadgen run my-segment.toml --smtp --helo mail.example.org  |  "
-    "leadgen run my-segment.toml --skip enrich --json",
+    "leadgen run my-segment.toml --skip enrich --json  |  "
+    "leadgen run my-segment.toml --set CONCURRENT_REQUESTS_PER_DOMAIN=8 "
+    "--set AUTOTHROTTLE_ENABLED=false",
 )
 def run_cmd(
     segment_file: Annotated[Path, typer.Argument(help="The segment definition (TOML).")],
@@ -280,12 +387,24 @@ def run_cmd(
     timeout: TimeoutOption = 10.0,
     helo: HeloOption = "localhost",
     mail_from: MailFromOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="A crawl setting NAME=VALUE for every crawl of the run (repeatable, as for "
+            "leadgen crawl), e.g. CONCURRENT_REQUESTS_PER_DOMAIN=8.",
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print the summary as JSON (progress as log lines)."),
+    ] = False,
 ) -> None:
     """Crawl a segment's sources and the company websites they lead to, enrich, merge
     duplicates and score — one command.  Stopped half-way (Ctrl-C), the same command goes on
     where it stopped: nothing is lost, nothing duplicated."""
     from leadgen.config import load_config
+    from leadgen.crawling import checked_settings
     from scoring import SegmentError
 
     unknown = sorted(set(skip or ()) - set(STAGES))
@@ -293,6 +412,7 @@ def run_cmd(
         _fail(f"--skip: unknown stage(s) {', '.join(unknown)}; stages: {', '.join(STAGES)}", 2)
     if not segment_file.is_file():
         _fail(f"{segment_file}: no such file", 2)
+    checked_settings(set_ or [])  # refused here, before anything runs; passed on as given
     url = load_config(database_url=_state["database_url"]).database_url
     config = verify_config(
         smtp=smtp,
@@ -310,6 +430,8 @@ def run_cmd(
             smtp=smtp,
             proxy=proxy,
             verify_config=config,
+            crawl_settings=set_ or [],
+            live=not as_json,
         )
     except SegmentError as exc:
         _fail(str(exc), 2)

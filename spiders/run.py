@@ -16,6 +16,15 @@ from pathlib import Path
 from typing import Any
 
 SPIDERS = ("directory", "exhibitors", "company")
+#: The store's counts (``spiders.pipelines``' stats ``leadgen/db/<name>``) a progress report has.
+STORED = (
+    "companies_new",
+    "companies_updated",
+    "companies_unchanged",
+    "people_new",
+    "people_updated",
+    "emails_new",
+)
 
 
 @dataclass(slots=True)
@@ -36,10 +45,11 @@ def crawl(
     jobdir: Path | None = None,
     settings: dict[str, Any] | None = None,
     log_level: str = "WARNING",
-    on_progress: Callable[[int, int, int], None] | None = None,
+    on_progress: Callable[[dict[str, int]], None] | None = None,
 ) -> CrawlOutcome:
     """Run ``spider`` to the end (or until Ctrl-C pauses it); progress is reported as
-    ``on_progress(pages, items, requests_seen)``."""
+    ``on_progress(counts)`` after each response and item: ``pages``, ``items``, ``requests``
+    (scheduled so far) and what the store wrote so far (``STORED``: ``companies_new`` …)."""
     if spider not in SPIDERS:
         raise ValueError(f"unknown spider {spider!r}; known: {', '.join(SPIDERS)}")
     if proxy:  # read by spiders.settings when it builds the browser's launch options
@@ -66,9 +76,12 @@ def crawl(
     crawler = process.create_crawler(spider)
     counts = {"pages": 0, "items": 0, "requests": 0}
 
+    stored = [(name, f"leadgen/db/{name}") for name in STORED]
+
     def tick(**_: Any) -> None:
         if on_progress:
-            on_progress(counts["pages"], counts["items"], counts["requests"])
+            stats = crawler.stats.get_stats() if crawler.stats else {}
+            on_progress({**counts, **{name: stats.get(key, 0) for name, key in stored}})
 
     def response_received(**kw: Any) -> None:
         counts["pages"] += 1

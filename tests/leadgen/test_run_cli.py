@@ -5,12 +5,19 @@ there, and a finished pass run again leaves the same accounts."""
 
 from __future__ import annotations
 
+import io
 import ipaddress
 import json
+import os
+import re
+import signal
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from sqlalchemy import create_engine, func, select
 from typer.testing import CliRunner
 
@@ -22,6 +29,8 @@ from storage.models import Company, Email, Run, Score
 
 ROOT = Path(__file__).resolve().parents[2]
 SEGMENT = ROOT / "examples" / "segments" / "sample-sites.toml"
+#: Crawl settings passed through ``leadgen run``: the sample sites without politeness delays.
+FAST = ("--set", "AUTOTHROTTLE_ENABLED=false", "--set", "DOWNLOAD_DELAY=0")
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +57,7 @@ def count(db_url, model, *where) -> int:
 def test_run_crawls_merges_and_scores_and_runs_again_unchanged(sqlite_url, tmp_path, sample_sites):
     jobs = tmp_path / "jobs"
     args = ("run", str(SEGMENT), "--proxy", sample_sites.proxy_url, "--skip", "enrich", "--json")
+    args += FAST
     r = run(sqlite_url, jobs, *args)
     assert r.exit_code == 0, r.output
     summary = json.loads(r.stdout)
@@ -79,6 +89,7 @@ def test_run_crawls_merges_and_scores_and_runs_again_unchanged(sqlite_url, tmp_p
 def test_a_stopped_pass_goes_on_after_its_last_finished_stage(sqlite_url, tmp_path, sample_sites):
     jobs = tmp_path / "jobs"
     args = ("run", str(SEGMENT), "--proxy", sample_sites.proxy_url, "--skip", "enrich", "--json")
+    args += FAST
     assert run(sqlite_url, jobs, *args).exit_code == 0
     state_file = jobs / "run-sample-sites" / "state.json"
     state = json.loads(state_file.read_text(encoding="utf-8"))
@@ -263,3 +274,176 @@ def test_the_loopback_guard_stops_any_other_address(loopback_only):
             u.sendto(b"x", ("198.51.100.53", 53))
         u.sendto(b"x", ("127.0.0.1", 9))  # loopback: allowed
     assert loopback_only == ["192.0.2.1", "198.51.100.53", "127.0.0.1"]
+
+
+def test_off_a_terminal_progress_is_log_lines_for_each_stage(sqlite_url, tmp_path, sample_sites):
+    args = ("run", str(SEGMENT), "--proxy", sample_sites.proxy_url, "--skip", "enrich", *FAST)
+    r = run(sqlite_url, tmp_path / "jobs", *args)
+    assert r.exit_code == 0, r.output
+    lines = r.stderr.splitlines()
+    assert "\x1b[" not in r.stderr and "━" not in r.stderr  # no Rich display off a terminal
+    assert lines[0] == "run sample-sites stage 1/4 crawl: source 1/1 tradehub (directory) …"
+    # the crawl's own count as its process reports it, at least the first one
+    assert re.fullmatch(
+        r"run sample-sites stage 1/4 crawl: \d+/\? pages, \d+\.\ds; \d+ items · companies "
+        r"\d+ new, \d+ updated · people \d+ new",
+        lines[1],
+    ), lines[1]
+    crawled = next(line for line in lines if line.startswith("  crawl tradehub"))
+    assert re.fullmatch(
+        r"  crawl tradehub ok: \d+ pages · companies 4 new, \d+ updated · people \d+ new · "
+        r"\d+\.\d s",
+        crawled,
+    ), crawled
+    assert "run sample-sites stage 2/4 enrich: skipped (--skip)" in lines
+    assert "run sample-sites stage 3/4 dedupe …" in lines
+    assert "run sample-sites stage 4/4 score …" in lines
+    assert "run sample-sites stage 4/4 score: 4/4 accounts (100%)" in r.stderr
+    closing = next(i for i, line in enumerate(lines) if line.startswith("segment sample-sites"))
+    assert lines[closing - 1].startswith("  score: 4 accounts, ")  # the display, then the summary
+    r = run(sqlite_url, tmp_path / "jobs", *args, "--skip", "crawl", "--skip", "score")
+    assert "run sample-sites stage 1/4 crawl: skipped (--skip)" in r.stderr.splitlines()
+
+
+def terminal_run(monkeypatch, db_url, jobs, *args) -> str:
+    """``leadgen run`` as on a terminal: its stderr console forced to one (ANSI codes kept)."""
+    import leadgen.pipeline
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=200, soft_wrap=True)
+    monkeypatch.setattr(leadgen.pipeline, "err", console)
+    r = run(db_url, jobs, *args)
+    assert r.exit_code == 0, r.output + screen.getvalue()
+    return screen.getvalue()
+
+
+def test_on_a_terminal_one_display_shows_the_stage_and_its_own_count(
+    monkeypatch, sqlite_url, tmp_path, sample_sites
+):
+    args = ("run", str(SEGMENT), "--proxy", sample_sites.proxy_url, "--skip", "enrich", *FAST)
+    shown = terminal_run(monkeypatch, sqlite_url, tmp_path / "jobs", *args)
+    assert "\x1b[" in shown  # drawn and redrawn in place
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)
+    assert "run sample-sites stage" not in text  # not the log lines of a pipe
+    # the stage counter with the stage reached, and under it the stage's own count
+    assert re.search(r"stage 1/4 crawl +━+ 0/4 +stages", text), text
+    assert re.search(r"source 1/1 tradehub \(directory\) +━+ \d+/\? pages", text), text
+    assert re.search(r"pages +[0-9:]+ +\d+ items · companies 4 new", text), text
+    assert re.search(r"stage 3/4 dedupe +━+╺?━* 2/4 +stages", text), text
+    assert re.search(r"stage 4/4 score +━+ 4/4 +stages", text), text
+    assert re.search(r"  score +━+ 4/4 accounts", text), text
+    # the results of the stages above the display, and the closing summary after it
+    assert "stage 2/4 enrich: skipped (--skip)" in text
+    assert re.search(r"  crawl tradehub ok: \d+ pages · companies 4 new", text), text
+    assert "  score: 4 accounts" in text
+    assert text.index("  score: 4 accounts") < text.index("segment sample-sites: done in")
+    assert "4 accounts scored" in text
+
+
+def test_json_keeps_log_lines_even_on_a_terminal(monkeypatch, sqlite_url, tmp_path, sample_sites):
+    args = ("run", str(SEGMENT), "--skip", "crawl", "--skip", "enrich", "--json")
+    run(sqlite_url, tmp_path / "jobs", "db", "upgrade")
+    shown = terminal_run(monkeypatch, sqlite_url, tmp_path / "jobs", *args)
+    assert "━" not in shown and "\x1b[" not in shown
+    lines = shown.splitlines()
+    assert lines[:2] == [
+        "run sample-sites stage 1/4 crawl: skipped (--skip)",
+        "run sample-sites stage 2/4 enrich: skipped (--skip)",
+    ]
+    assert "run sample-sites stage 3/4 dedupe …" in lines
+
+
+def test_crawl_settings_reach_every_crawl_of_the_run(sqlite_url, tmp_path, sample_sites):
+    args = ("run", str(SEGMENT), "--proxy", sample_sites.proxy_url, "--skip", "enrich", "--json")
+    # Scrapy's CloseSpider extension: the crawl ends on its own after 3 pages (not a pause)
+    r = run(sqlite_url, tmp_path / "jobs", *args, *FAST, "--set", "CLOSESPIDER_PAGECOUNT=3")
+    assert r.exit_code == 0, r.output
+    crawl = json.loads(r.stdout)["stages"]["crawl:0"]
+    assert crawl["reason"] == "closespider_pagecount"
+    assert crawl["counts"]["pages"] < 10  # the whole site is 28 pages
+
+
+@pytest.mark.parametrize(
+    ("pair", "message"),
+    [
+        ("CONCURRENT_REQUESTS_PER_DOMAIN=lots", "expected a number"),
+        ("AUTOTHROTLE_ENABLED=false", "did you mean AUTOTHROTTLE_ENABLED?"),
+        ("DOWNLOAD_DELAY", "expected NAME=VALUE"),
+    ],
+)
+def test_a_bad_crawl_setting_stops_the_run_before_anything_runs(
+    sqlite_url, tmp_path, pair, message
+):
+    r = run(sqlite_url, tmp_path / "jobs", "run", str(SEGMENT), "--set", pair)
+    assert r.exit_code == 2
+    assert message in " ".join(r.output.split())
+    assert count(sqlite_url, Run) == 0
+
+
+def test_ctrl_c_pauses_the_crawl_and_the_same_command_goes_on(sqlite_url, tmp_path, sample_sites):
+    """Ctrl-C on a terminal reaches the whole process group: the crawl pauses cleanly (its
+    job directory kept), the run says so and exits 130, and the same command finishes it."""
+    jobs = tmp_path / "jobs"
+    # slow enough (28 pages on 5 hosts, one at a time, 2 s apart) to be stopped half-way
+    slow = ("--set", "AUTOTHROTTLE_ENABLED=false", "--set", "DOWNLOAD_DELAY=2")
+    slow += ("--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--set", "RANDOMIZE_DOWNLOAD_DELAY=0")
+    args = ["run", str(SEGMENT), "--proxy", sample_sites.proxy_url, "--skip", "enrich"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "leadgen", "--database-url", sqlite_url, *args, *slow],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "LEADGEN_JOBS_DIR": str(jobs), "NO_PROXY": "", "no_proxy": ""},
+        start_new_session=True,
+    )
+    seen = []
+    try:
+        for line in proc.stderr:  # wait until the crawl has fetched its first page
+            seen.append(line)
+            if re.match(r"run sample-sites stage 1/4 crawl: \d+/\? pages", line):
+                break
+        os.killpg(proc.pid, signal.SIGINT)
+        rest = proc.stderr.read()
+        assert proc.wait(timeout=60) == 130, "".join(seen) + rest
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "interrupted: run the same command again" in rest
+    state = json.loads((jobs / "run-sample-sites" / "state.json").read_text(encoding="utf-8"))
+    assert "crawl:0" not in state["done"] and state["finished"] is False
+    assert [p.name for p in jobs.iterdir() if p.name.startswith("directory-")]  # kept to resume
+    runs = Run.__table__.c
+    assert count(sqlite_url, Run, runs.kind == "crawl", runs.status == "paused") == 1
+
+    r = run(sqlite_url, jobs, *args, *FAST, "--json")
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.stdout)
+    assert summary["stages"]["crawl:0"]["status"] == "ok"
+    assert 0 < summary["stages"]["crawl:0"]["counts"]["pages"] < 28  # resumed, not restarted
+    assert count(sqlite_url, Company) == 4
+    assert not [p.name for p in jobs.iterdir() if p.name.startswith("directory-")]
+
+
+def test_the_enrich_stage_runs_the_enrich_job_with_its_progress(
+    sqlite_url, tmp_path, dns_server, mail_servers
+):
+    """The run's enrich stage against the fixture DNS and SMTP servers (tests/support/mail.py):
+    the people of tests/leadgen/test_enrich.py, one run recorded, its count on the display."""
+    from tests.leadgen.test_enrich import seed
+
+    seed(make_engine(sqlite_url))
+    host, port = dns_server.nameservers[0]
+    verification = ("--smtp", "--nameserver", f"{host}:{port}", "--timeout", "2")
+    verification += ("--smtp-port", str(mail_servers.port))
+    args = ("run", str(SEGMENT), "--skip", "crawl", "--skip", "dedupe", "--skip", "score")
+    r = run(sqlite_url, tmp_path / "jobs", *args, *verification, "--json")
+    assert r.exit_code == 0, r.output
+    enrich = json.loads(r.stdout)["stages"]["enrich"]["counts"]
+    assert enrich["companies"] == 4  # the fifth has no domain
+    assert enrich["guessed"] > 0 and enrich["valid"] >= 2
+    runs = Run.__table__.c
+    assert count(sqlite_url, Run, runs.kind == "enrich", runs.status.in_(("ok", "partial"))) == 1
+    assert "run sample-sites stage 2/4 enrich …" in r.stderr.splitlines()
+    assert "run sample-sites stage 2/4 enrich: 4/4 companies (100%)" in r.stderr
+    assert re.search(r"  enrich: \d+ emails guessed, \d+ verified valid, \d", r.stderr)
