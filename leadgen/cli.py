@@ -45,7 +45,10 @@ def _engine(*, migrate: bool = True):
 
 
 def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    from rich.markup import escape
+
+    # messages quote files, URLs and values: "[…]" in them is text, not Rich markup
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 

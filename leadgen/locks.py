@@ -40,7 +40,7 @@ class AlreadyRunning(RuntimeError):
                 f" (pid {self.holder.get('pid', '?')} on {self.holder.get('host', '?')}, "
                 f"{self.holder.get('command', 'a run')}, since {when})"
             )
-        super().__init__(f"segment {name!r} is already being worked on{who} [{where}]")
+        super().__init__(f"segment {name!r} is already being worked on{who}; lock: {where}")
 
 
 def jobs_dir() -> Path:

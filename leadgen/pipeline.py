@@ -28,6 +28,7 @@ import typer
 from rich.console import Console
 
 from leadgen.cli import _engine, _fail, _state, app, err
+from leadgen.locks import AlreadyRunning
 from leadgen.progress import Stages, Update
 from leadgen.verifying import (
     HeloOption,
@@ -39,6 +40,8 @@ from leadgen.verifying import (
 )
 
 STAGES = ("crawl", "enrich", "dedupe", "score")
+#: Exit status when another run of the same segment is going (EX_TEMPFAIL: try again later).
+EXIT_BUSY = 75
 #: How long a crawl stopped by Ctrl-C may take to pause cleanly (in-flight requests end).
 PAUSE_WAIT_SECONDS = 60.0
 
@@ -171,6 +174,43 @@ def _pause(proc: subprocess.Popen) -> None:
 
 
 def run_segment(
+    path: Path,
+    *,
+    database_url: str,
+    skip: set[str],
+    smtp: bool,
+    proxy: str | None,
+    verify_config: Any,
+    crawl_settings: Sequence[str] = (),
+    console: Console | None = None,
+    live: bool = True,
+) -> dict[str, Any]:
+    """Run the pipeline of one segment file; returns the closing summary.  One run at a time
+    per segment (``leadgen.locks.segment_lock``): another one going raises ``AlreadyRunning``."""
+    from leadgen.locks import segment_lock
+    from scoring import load_segment
+    from storage.db import make_engine
+
+    name = load_segment(path).name
+    engine = make_engine(database_url, migrate=False)
+    try:
+        with segment_lock(name, engine, command="leadgen run"):
+            return _run_segment(
+                path,
+                database_url=database_url,
+                skip=skip,
+                smtp=smtp,
+                proxy=proxy,
+                verify_config=verify_config,
+                crawl_settings=crawl_settings,
+                console=console,
+                live=live,
+            )
+    finally:
+        engine.dispose()
+
+
+def _run_segment(
     path: Path,
     *,
     database_url: str,
@@ -435,6 +475,8 @@ def run_cmd(
         )
     except SegmentError as exc:
         _fail(str(exc), 2)
+    except AlreadyRunning as exc:
+        _fail(f"{exc}: not started (exit {EXIT_BUSY})", EXIT_BUSY)
     except (Interrupted, KeyboardInterrupt):
         err.print("interrupted: run the same command again to go on where it stopped")
         raise typer.Exit(130) from None

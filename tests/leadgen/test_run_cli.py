@@ -105,6 +105,22 @@ def test_a_stopped_pass_goes_on_after_its_last_finished_stage(sqlite_url, tmp_pa
     assert json.loads(state_file.read_text(encoding="utf-8"))["finished"] is True
 
 
+def test_a_second_run_of_a_segment_is_refused_while_one_is_going(sqlite_url, tmp_path, monkeypatch):
+    from leadgen.locks import segment_lock
+
+    monkeypatch.setenv("LEADGEN_JOBS_DIR", str(tmp_path / "jobs"))
+    with segment_lock("sample-sites", command="leadgen refresh"):
+        r = run(sqlite_url, tmp_path / "jobs", "run", str(SEGMENT), "--skip", "crawl")
+    assert r.exit_code == 75
+    assert "already being worked on" in r.output and "leadgen refresh" in r.output
+    assert count(sqlite_url, Run) == 0  # nothing ran
+    # the lock released, the same command runs
+    r = run(
+        sqlite_url, tmp_path / "jobs", "run", str(SEGMENT), "--skip", "crawl", "--skip", "enrich"
+    )
+    assert r.exit_code == 0, r.output
+
+
 def test_a_bad_source_in_the_segment_stops_before_anything_runs(sqlite_url, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text(
