@@ -22,7 +22,17 @@ from sqlalchemy import Connection, Engine, Text, delete, func, or_, select, text
 
 from storage.clock import utcnow
 from storage.keys import person_identity
-from storage.models import ChangeEvent, Company, Email, Observation, Order, Person, Run, Score
+from storage.models import (
+    ChangeEvent,
+    Company,
+    Email,
+    Observation,
+    Order,
+    Page,
+    Person,
+    Run,
+    Score,
+)
 from storage.suppression import add_suppression
 
 _C = Company.__table__
@@ -33,6 +43,7 @@ _S = Score.__table__
 _CH = ChangeEvent.__table__
 _R = Run.__table__
 _ORD = Order.__table__
+_PG = Page.__table__
 ERASED = "[erased]"
 
 
@@ -178,6 +189,13 @@ def forget_domain(conn: Connection, domain: str, *, reason: str | None = None) -
         conn.execute(delete(_CH).where(_CH.c.company_id.in_(ids)))
         conn.execute(delete(_ORD).where(_ORD.c.company_id.in_(ids)))
         result.companies += conn.execute(delete(_C).where(_C.c.id.in_(ids))).rowcount
+    # the domain's pages (a URL may name a person: /team/anna-berg)
+    for scheme in ("http://", "https://"):
+        for host in (domain, f"www.{domain}"):
+            base = f"{scheme}{host}"
+            conn.execute(
+                delete(_PG).where(or_(_PG.c.url == base, _PG.c.url.startswith(f"{base}/")))
+            )
     result.newly_suppressed = add_suppression(conn, "domain", domain, reason)
     _scrub_runs(conn, result.scrubbed)
     return result
@@ -191,7 +209,7 @@ def compact_after_erase(engine: Engine) -> None:
             raw.execute("VACUUM")
             raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return
-    tables = [t.name for t in (_C, _P, _E, _O, _S, _CH, _R, _ORD)]
+    tables = [t.name for t in (_C, _P, _E, _O, _S, _CH, _R, _ORD, _PG)]
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         for name in tables:
             conn.execute(text(f'VACUUM FULL "{name}"'))

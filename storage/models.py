@@ -239,6 +239,8 @@ class Observation(SQLModel, table=True):
             "value_hash",
             name="uq_observations_sighting",
         ),
+        # what a page supported (storage.pages: a page gone retires its people)
+        Index("ix_observations_source", "source", "entity_type"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -291,6 +293,29 @@ class Score(SQLModel, table=True):
     config_hash: str | None = None
     run_id: int | None = Field(default=None, foreign_key="runs.id")
     scored_at: datetime = Field(default_factory=utcnow)
+
+
+class Page(SQLModel, table=True):
+    """A web page a crawl fetched, with what its last fetches answered (refresh bookkeeping).
+
+    ``last_ok_at`` / ``prev_ok_at``: the last two fetches that answered 2xx or 304 (a person no
+    longer on a page that was fetched twice since they were last seen on it is gone);
+    ``failures``: 404 / 410 answers in a row — at ``storage.pages.RETIRE_AFTER`` the page is
+    retired (``retired_at``) and what only it supported with it.  Other errors (5xx, timeouts)
+    say nothing about the page and change neither.
+    """
+
+    __tablename__ = "pages"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    status: int | None = None  # the last answer's HTTP status (0: no answer)
+    first_checked_at: datetime = Field(default_factory=utcnow)
+    last_checked_at: datetime = Field(default_factory=utcnow)
+    last_ok_at: datetime | None = None
+    prev_ok_at: datetime | None = None
+    failures: int = 0
+    retired_at: datetime | None = None
 
 
 class Suppression(SQLModel, table=True):

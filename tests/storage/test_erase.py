@@ -90,9 +90,25 @@ def test_forget_email_erases_the_person_and_suppresses_them(engine):
 
 
 def test_forget_domain_erases_the_company_and_its_people(engine):
+    from storage.clock import utcnow
+    from storage.models import Page
+    from storage.pages import record_pages
+
     _store(engine)
+    pages = [
+        "https://romashka.ru/team/ivan-petrov",
+        "http://www.romashka.ru/",
+        "https://romashka.ru",
+        "https://romashka.ru.example.com/",  # another host
+        "https://other.ru/romashka.ru/",
+    ]
+    with engine.begin() as conn:
+        record_pages(conn, [(u, 200) for u in pages], utcnow())
     with engine.begin() as conn:
         result = forget_domain(conn, "romashka.ru")
+    with engine.connect() as conn:
+        left = sorted(conn.execute(select(Page.url)).scalars())
+    assert left == ["https://other.ru/romashka.ru/", "https://romashka.ru.example.com/"]
     compact_after_erase(engine)
     assert (result.companies, result.people, result.emails) == (1, 2, 3)
     assert _n(engine, C) == 1 and _n(engine, P) == 1 and _n(engine, E) == 1

@@ -86,10 +86,28 @@ def test_0003_orders_down_to_0002_and_up_again_keeping_the_companies(db_url):
                 "'[]', '{}', '{}', '[]', 'new', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
             )
         )
-    assert upgrade(engine) == ("0002", "0003")
+    assert upgrade(engine, "0003") == ("0002", "0003")
     insp = inspect(engine)
     assert "orders" in insp.get_table_names()
     assert {i["name"] for i in insp.get_indexes("orders")} >= {"ix_orders_company_date"}
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT name, opted_out_at FROM companies")).all()
     assert [tuple(r) for r in rows] == [("Ромашка", None)]
+    upgrade(engine)  # back to head: the PostgreSQL database is shared
+
+
+def test_0004_pages_down_and_up(db_url):
+    from alembic import command
+
+    from storage.migrate import alembic_config
+
+    engine = make_engine(db_url)
+    command.downgrade(alembic_config(engine), "0003")
+    assert "pages" not in inspect(engine).get_table_names()
+    assert "ix_observations_source" not in {
+        i["name"] for i in inspect(engine).get_indexes("observations")
+    }
+    assert upgrade(engine) == ("0003", "0004")
+    insp = inspect(engine)
+    assert "pages" in insp.get_table_names()
+    assert "ix_observations_source" in {i["name"] for i in insp.get_indexes("observations")}

@@ -1,0 +1,225 @@
+"""Refresh bookkeeping: what every fetched page answered, and the people a re-crawl no longer finds.
+
+A crawl reports each page it fetched (``record_pages``: URL and HTTP status).  Two rules then
+keep the base honest without a person ever deleting anything by hand:
+
+- **A page gone**: a page answering 404 or 410 ``RETIRE_AFTER`` times in a row is retired.
+  One such answer may be a hiccup of the site; two, on two crawls, are not.
+- **A person gone**: a person is marked gone (``people.gone_at``) when every web page that
+  ever showed them is either retired, or was fetched successfully at least twice since the
+  last time it showed them — "gone after two refreshes without being seen".  People known only
+  from imports are never judged by crawls; a person seen again later comes back (the
+  repository clears ``gone_at`` on a new sighting).
+
+Times are the database's clock (``storage.clock``); a page's fetch and the items it gave are
+stored with the same batch time, so "fetched after the last sighting" is a strict comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from storage.bulk import IN_CHUNK, insert_rows, update_rows
+from storage.models import ChangeEvent, Observation, Page, Person
+
+_PG = Page.__table__
+_O = Observation.__table__
+_P = Person.__table__
+_CH = ChangeEvent.__table__
+
+#: 404 / 410 answers in a row that retire a page.
+RETIRE_AFTER = 2
+GONE_STATUSES = frozenset({404, 410})
+
+
+def is_ok(status: int) -> bool:
+    """2xx, or 304 (not modified: the cached page still holds)."""
+    return 200 <= status < 300 or status == 304
+
+
+@dataclass(slots=True)
+class PageCounts:
+    checked: int = 0
+    ok: int = 0
+    missing: int = 0  # 404 / 410 this time
+    retired: int = 0  # newly retired by this call
+    errors: int = 0  # other answers or none: nothing learned about the page
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "checked": self.checked,
+            "ok": self.ok,
+            "missing": self.missing,
+            "retired": self.retired,
+            "errors": self.errors,
+        }
+
+
+def record_pages(conn: Connection, checks: Iterable[tuple[str, int]], now: datetime) -> PageCounts:
+    """Store what each page answered now (``(url, status)``, status 0 for no answer).  A URL
+    given twice counts once, with its last status."""
+    latest: dict[str, int] = {}
+    for url, status in checks:
+        if url:
+            latest[url] = int(status or 0)
+    counts = PageCounts(checked=len(latest))
+    if not latest:
+        return counts
+    urls = sorted(latest)
+    known: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(urls), IN_CHUNK):
+        part = urls[start : start + IN_CHUNK]
+        for row in conn.execute(
+            select(_PG.c.id, _PG.c.url, _PG.c.last_ok_at, _PG.c.failures, _PG.c.retired_at).where(
+                _PG.c.url.in_(part)
+            )
+        ).mappings():
+            known[row["url"]] = dict(row)
+    new_rows: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    for url in urls:
+        status = latest[url]
+        old = known.get(url)
+        row = {
+            "status": status,
+            "last_checked_at": now,
+            "last_ok_at": old["last_ok_at"] if old else None,
+            "prev_ok_at": None,
+            "failures": old["failures"] if old else 0,
+            "retired_at": old["retired_at"] if old else None,
+        }
+        if is_ok(status):
+            counts.ok += 1
+            row["prev_ok_at"] = row["last_ok_at"]
+            row["last_ok_at"] = now
+            row["failures"] = 0
+            row["retired_at"] = None  # back again
+        elif status in GONE_STATUSES:
+            counts.missing += 1
+            row["failures"] += 1
+            if row["failures"] >= RETIRE_AFTER and row["retired_at"] is None:
+                row["retired_at"] = now
+                counts.retired += 1
+        else:
+            counts.errors += 1
+        if old is None:
+            new_rows.append({"url": url, "first_checked_at": now, **row})
+        else:
+            if not is_ok(status):
+                del row["prev_ok_at"]  # an answer that is not OK moves neither OK time
+                del row["last_ok_at"]
+            changed.append({**row, "id": old["id"]})
+    insert_rows(conn, _PG, new_rows)
+    # rows with the same keys in one executemany
+    for keys in {tuple(r) for r in changed}:
+        update_rows(conn, _PG, [r for r in changed if tuple(r) == keys])
+    return counts
+
+
+def people_gone(
+    conn: Connection,
+    now: datetime,
+    *,
+    company_ids: Sequence[int] | None = None,
+    run_id: int | None = None,
+) -> list[int]:
+    """Mark gone the current people (of ``company_ids``, or all) whom no web page shows any
+    more (see the module's rules); returns their ids.  Each gets a ``gone`` change event with
+    the reason."""
+    where = [_P.c.gone_at.is_(None)]
+    if company_ids is not None:
+        if not company_ids:
+            return []
+        where.append(_P.c.company_id.in_(sorted(set(company_ids))))
+    people = {pid: cid for pid, cid in conn.execute(select(_P.c.id, _P.c.company_id).where(*where))}
+    if not people:
+        return []
+    # the latest sighting of each person on each web page
+    seen: dict[int, dict[str, Any]] = {}
+    ids = sorted(people)
+    for start in range(0, len(ids), IN_CHUNK):
+        part = ids[start : start + IN_CHUNK]
+        for pid, source, last in conn.execute(
+            select(_O.c.entity_id, _O.c.source, _O.c.last_seen_at).where(
+                _O.c.entity_type == "person", _O.c.entity_id.in_(part)
+            )
+        ):
+            if not source.startswith(("http://", "https://")):
+                continue
+            pages = seen.setdefault(pid, {})
+            if source not in pages or last > pages[source]:
+                pages[source] = last
+    urls = sorted({u for pages in seen.values() for u in pages})
+    state: dict[str, tuple[Any, Any]] = {}
+    for start in range(0, len(urls), IN_CHUNK):
+        part = urls[start : start + IN_CHUNK]
+        for url, prev_ok, retired in conn.execute(
+            select(_PG.c.url, _PG.c.prev_ok_at, _PG.c.retired_at).where(_PG.c.url.in_(part))
+        ):
+            state[url] = (prev_ok, retired)
+    gone: list[tuple[int, str]] = []
+    for pid, pages in seen.items():
+        reasons = []
+        for url, last in sorted(pages.items()):
+            prev_ok, retired = state.get(url, (None, None))
+            if retired is not None:
+                reasons.append(f"{url} gone (404/410 {RETIRE_AFTER} times)")
+            elif prev_ok is not None and _after(prev_ok, last):
+                reasons.append(f"not on {url} for two fetches")
+            else:
+                break  # a page that may still show them
+        else:
+            gone.append((pid, "; ".join(reasons)))
+    if not gone:
+        return []
+    update_rows(conn, _P, [{"gone_at": now, "id": pid} for pid, _ in gone])
+    insert_rows(
+        conn,
+        _CH,
+        [
+            {
+                "entity_type": "person",
+                "entity_id": pid,
+                "company_id": people[pid],
+                "kind": "gone",
+                "field": "gone_at",
+                "old_value": None,
+                "new_value": reason,
+                "run_id": run_id,
+                "created_at": now,
+            }
+            for pid, reason in gone
+        ],
+    )
+    return [pid for pid, _ in gone]
+
+
+def _after(a: Any, b: Any) -> bool:
+    """``a > b`` for two stored times (SQLite may give text, PostgreSQL datetimes): compared
+    to the second, both UTC."""
+    return _key(a) > _key(b)
+
+
+def _key(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)[:19].replace("T", " ")
+
+
+def retired_pages(conn: Connection, urls: Iterable[str]) -> set[str]:
+    """Of ``urls``, those retired."""
+    want = sorted(set(urls))
+    out: set[str] = set()
+    for start in range(0, len(want), IN_CHUNK):
+        part = want[start : start + IN_CHUNK]
+        out.update(
+            conn.execute(
+                select(_PG.c.url).where(_PG.c.url.in_(part), _PG.c.retired_at.is_not(None))
+            ).scalars()
+        )
+    return out
