@@ -13,6 +13,7 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
@@ -72,6 +73,8 @@ class StorePipeline:
         self.max_pending = max_pending
         self.flush_seconds = flush_seconds
         self.buffer: list[CompanyRecord] = []
+        #: what each fetched page answered since the last write (``storage.pages``)
+        self.answers: dict[str, int] = {}
         self.result = BatchResult()
         self.pending: list[asyncio.Future] = []
         self._last_flush = time.monotonic()
@@ -93,7 +96,14 @@ class StorePipeline:
         pipeline.cache_kib = s.getint("LEADGEN_STORE_CACHE_KIB", 16_384)
         # The run row is finished once the close reason is known (after the pipelines closed).
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
         return pipeline
+
+    def response_received(self, response, request, spider=None) -> None:
+        """Every page's answer (a 304 arrives as the cached page, 200), robots.txt aside:
+        written with the next batch, so a page and the values it gave share one time."""
+        if urlsplit(response.url).path != "/robots.txt":
+            self.answers[response.url] = response.status
 
     def open_spider(self) -> None:
         from storage.db import make_engine
@@ -135,23 +145,33 @@ class StorePipeline:
             if self.pending and self.pending[0] is first:
                 await asyncio.sleep(0)
 
-    def _write(self, records: list[CompanyRecord]) -> BatchResult:
+    def _write(self, records: list[CompanyRecord], answers: dict[str, int]) -> BatchResult:
+        from storage.clock import utcnow
         from storage.db import write_transaction
+        from storage.pages import record_pages
         from storage.repository import upsert_batch
 
         try:
+            now = utcnow()
             with write_transaction(self.engine) as conn:
-                return upsert_batch(
-                    conn, records, run_id=self.run_id, suppressions=self.suppressions
+                result = (
+                    upsert_batch(
+                        conn, records, run_id=self.run_id, suppressions=self.suppressions, now=now
+                    )
+                    if records
+                    else BatchResult()
                 )
+                record_pages(conn, answers.items(), now)
+                return result
         except Exception as exc:  # a failed batch is reported, the crawl goes on
             logger.exception("storing %d records failed", len(records))
             result = BatchResult()
+            where = records[0].source if records else next(iter(answers), "")
             result.problems.append(
                 Problem(
-                    records[0].source,
-                    f"storing a batch of {len(records)} records (first from this "
-                    f"page) failed: {type(exc).__name__}: {exc}",
+                    where,
+                    f"storing a batch of {len(records)} records and {len(answers)} page "
+                    f"answers (first from this page) failed: {type(exc).__name__}: {exc}",
                     "error",
                 )
             )
@@ -161,9 +181,12 @@ class StorePipeline:
     def _flush(self) -> None:
         self._last_flush = time.monotonic()
         records, self.buffer = self.buffer, []
-        if not records:
+        answers, self.answers = self.answers, {}
+        if not records and not answers:
             return
-        future = asyncio.get_running_loop().run_in_executor(self._executor, self._write, records)
+        future = asyncio.get_running_loop().run_in_executor(
+            self._executor, self._write, records, answers
+        )
         self.pending.append(future)
         future.add_done_callback(self._done)
 

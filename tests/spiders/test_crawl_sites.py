@@ -84,6 +84,25 @@ def test_company_spider_finds_exactly_the_expected_companies_and_people(company_
     assert all(r.user_agent.startswith("leadgen/") for r in sites.requests)
 
 
+def test_every_page_answer_is_recorded(company_crawl, db_url):
+    """The refresh bookkeeping (storage.pages): every page that gave a value was recorded as
+    answered OK; pages that answered 404 are recorded as such; robots.txt is not a page."""
+    from sqlalchemy import create_engine, text
+
+    with create_engine(db_url).connect() as conn:
+        pages = dict(conn.execute(text("SELECT url, status FROM pages")).all())
+        sources = set(
+            conn.execute(
+                text("SELECT DISTINCT source FROM observations WHERE source LIKE 'http%'")
+            ).scalars()
+        )
+    assert sources and sources <= {u for u, status in pages.items() if status == 200}
+    assert not [u for u in pages if u.endswith("/robots.txt")]
+    assert any(status == 404 for status in pages.values()), pages
+    for want in EXPECTED["company_sites"]:
+        assert any(want["domain"] in u for u in pages), want["domain"]
+
+
 def test_a_second_company_crawl_changes_nothing(company_crawl, db_url, tmp_path):
     _, first, sites = company_crawl
     sites.reset()
