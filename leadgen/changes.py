@@ -118,12 +118,17 @@ def changes_cmd(
     if as_json:
         print(json.dumps([_json(e) for e in events], ensure_ascii=False, indent=2))
         return
+    print_changes(events, f"{start:%Y-%m-%d %H:%M}")
+
+
+def print_changes(events: list[dict[str, Any]], since: str) -> None:
+    """The events as a table on stdout (``since``: the window's start, as text)."""
     if not events:
-        out.print(f"no changes since {start:%Y-%m-%d %H:%M} UTC", highlight=False)
+        out.print(f"no changes since {since} UTC", highlight=False)
         return
     from rich.table import Table
 
-    table = Table(title=f"{len(events)} changes since {start:%Y-%m-%d %H:%M} UTC")
+    table = Table(title=f"{len(events)} changes since {since} UTC")
     for col in ("when", "kind", "company", "person", "what"):
         table.add_column(col)
     for e in events:

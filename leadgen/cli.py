@@ -589,6 +589,7 @@ from leadgen import (  # noqa: E402,F401
     guessing,
     normalizing,
     pipeline,
+    refresh,
     report,
     score_stage,
     verifying,

@@ -105,7 +105,8 @@ def _crawl(
         database_url,
         "crawl",
         spider,
-        "--source",
+        # the company spider reads a domains file; the others a source definition
+        "--domains" if spider == "company" else "--source",
         str(source),
         "--resume",
         "--json",
@@ -275,7 +276,12 @@ def _run_segment(
                 t0 = time.monotonic()
                 with display.stage("crawl", "pages", what) as update:
                     result = _crawl(
-                        database_url, data["spider"], file, proxy, list(crawl_settings), update
+                        database_url,
+                        data["spider"],
+                        file,
+                        proxy,
+                        [*http_cache_settings(), *crawl_settings],
+                        update,
                     )
                 done[key] = {
                     "status": result.get("status"),
@@ -336,6 +342,19 @@ def _run_segment(
     summary["stages"] = done
     summary["seconds"] = round(time.monotonic() - started, 1)
     return summary
+
+
+def http_cache_settings() -> list[str]:
+    """The crawl settings of ``leadgen run`` and ``leadgen refresh``: Scrapy's HTTP cache in the
+    jobs directory, every page revalidated (a page that did not change costs a 304, no body),
+    so the next pass over the same sites is cheap and never trusts a stale page."""
+    from leadgen.locks import jobs_dir
+
+    return [
+        "HTTPCACHE_ENABLED=true",
+        f"HTTPCACHE_DIR={(jobs_dir() / 'httpcache').resolve()}",
+        "LEADGEN_REVALIDATE=true",
+    ]
 
 
 def _crawl_note(name: str, info: dict[str, Any]) -> str:

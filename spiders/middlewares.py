@@ -115,6 +115,24 @@ def _site(url: str) -> str:
     return registrable_domain(host) or host
 
 
+class RevalidateMiddleware:
+    """With ``LEADGEN_REVALIDATE``, every request says ``Cache-Control: max-age=0``: Scrapy's
+    HTTP cache (RFC2616Policy) then checks a cached page with the server (If-None-Match /
+    If-Modified-Since) instead of trusting it for as long as its age suggests, and a 304 Not
+    Modified hands the spider the cached page (flag ``cached``)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    @classmethod
+    def from_crawler(cls, crawler) -> RevalidateMiddleware:
+        return cls(crawler.settings.getbool("LEADGEN_REVALIDATE"))
+
+    def process_request(self, request: Request) -> None:
+        if self.enabled and b"Cache-Control" not in request.headers:
+            request.headers[b"Cache-Control"] = b"max-age=0"
+
+
 class TrapGuardMiddleware(BaseSpiderMiddleware):
     """Keeps a crawl out of traps and inside its budgets:
 

@@ -60,6 +60,17 @@ LEADGEN_STORE_CACHE_KIB = 16_384
 #: most 4; 0: read pages in the crawl process itself).
 LEADGEN_EXTRACT_WORKERS = os.environ.get("LEADGEN_EXTRACT_WORKERS") or "auto"
 
+# The HTTP cache: off for a plain crawl; `leadgen run` and `leadgen refresh` turn it on (with
+# HTTPCACHE_DIR under their jobs directory).  RFC 2616 rules: a page is stored with its
+# validators (ETag, Last-Modified), and a page asked for again is fetched only if it changed.
+HTTPCACHE_ENABLED = False
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_DIR = "httpcache"
+#: Ask every page afresh (``Cache-Control: max-age=0``): with the cache on, a cached page is
+#: revalidated by a conditional request (304 Not Modified costs no body) instead of being
+#: trusted for as long as its age suggests.  `leadgen refresh` sets it.
+LEADGEN_REVALIDATE = False
+
 SPIDER_MIDDLEWARES = {
     "spiders.middlewares.TrapGuardMiddleware": 950,
 }
@@ -67,6 +78,8 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.ProxyMiddleware": 740,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.RetryAfterMiddleware": 550,
+    # before the HTTP cache (900) sees the request
+    "spiders.middlewares.RevalidateMiddleware": 890,
 }
 ITEM_PIPELINES = {
     "spiders.pipelines.NormalizePipeline": 300,

@@ -105,6 +105,8 @@ class Company(SQLModel, table=True):
     #: When someone at the account opted out (``leadgen forget`` of one of its people): the
     #: account stays, but is never to be cold-contacted again (lifecycle colour orange).
     opted_out_at: datetime | None = None
+    #: when ``leadgen refresh`` last re-crawled the company's website (None: never)
+    refreshed_at: datetime | None = None
 
 
 class Person(SQLModel, table=True):

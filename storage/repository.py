@@ -64,6 +64,10 @@ _COMPANY_SCALARS = tuple(
         "first_seen",
         "last_seen",
         "last_verified",
+        # set by other commands (forget, refresh), never by a sighting: not read and written
+        # back by a batch, so a batch running meanwhile cannot undo them
+        "opted_out_at",
+        "refreshed_at",
     )
 )
 _COMPANY_WRITABLE = _COMPANY_SCALARS + ("phones", "registry_ids", "social", "technologies")

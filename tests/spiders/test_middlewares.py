@@ -87,3 +87,20 @@ def test_budget_lives_in_spider_state_when_the_crawl_can_resume():
     assert _pass(guard, "https://firma.ru/", site_budget=1)
     assert crawler.spider.state["leadgen_site_pages"] == {"firma.ru": 1}
     assert not _pass(guard, "https://firma.ru/x", site_budget=1)
+
+
+def test_revalidate_asks_caches_to_check_with_the_server():
+    from scrapy import Request
+
+    from spiders.middlewares import RevalidateMiddleware
+
+    on, off = RevalidateMiddleware(True), RevalidateMiddleware(False)
+    r = Request("https://acme.de/team")
+    on.process_request(r)
+    assert r.headers[b"Cache-Control"] == b"max-age=0"
+    own = Request("https://acme.de/", headers={"Cache-Control": "no-cache"})
+    on.process_request(own)  # a request's own header stays
+    assert own.headers[b"Cache-Control"] == b"no-cache"
+    plain = Request("https://acme.de/")
+    off.process_request(plain)
+    assert b"Cache-Control" not in plain.headers

@@ -1,4 +1,5 @@
-"""pages (refresh bookkeeping: the last answers of every fetched page), observations by source
+"""pages (refresh bookkeeping: the last answers of every fetched page), observations by source,
+companies.refreshed_at
 
 Revision ID: 0004
 Revises: 0003
@@ -31,9 +32,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('observations', schema=None) as batch_op:
         batch_op.create_index('ix_observations_source', ['source', 'entity_type'], unique=False)
+    with op.batch_alter_table('companies', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('refreshed_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('companies', schema=None) as batch_op:
+        batch_op.drop_column('refreshed_at')
     with op.batch_alter_table('observations', schema=None) as batch_op:
         batch_op.drop_index('ix_observations_source')
     op.drop_table('pages')

@@ -1,0 +1,89 @@
+"""Which accounts a refresh re-crawls, and what it leaves behind (``leadgen refresh``).
+
+An account of a segment is **due** when its website was never re-crawled by a refresh, or
+longer ago than its tier's cadence (the segment file's ``[refresh]``: strategic monthly, the
+others quarterly by default); the effective tier counts (a tier set by hand wins).  Accounts
+without a website or domain cannot be re-crawled and are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, func, select, update
+
+from storage.bulk import IN_CHUNK
+from storage.models import Company, Score
+from storage.scores import segment_id
+
+_C = Company.__table__
+_S = Score.__table__
+
+
+@dataclass(frozen=True, slots=True)
+class DueAccount:
+    company_id: int
+    name: str | None
+    site: str  # website, else domain
+    tier: str
+    refreshed_at: Any  # None: never
+
+
+def due_accounts(
+    conn: Connection,
+    segment: str,
+    cadence_days: Mapping[str, int],
+    now: datetime,
+    *,
+    limit: int | None = None,
+) -> list[DueAccount]:
+    """The segment's accounts due for a re-crawl, the longest waiting first (never refreshed
+    before all), then by tier (strategic first) and id.  ``UnknownSegment`` for a segment
+    never scored."""
+    sid = segment_id(conn, segment)
+    tier = func.coalesce(_S.c.override_tier, _S.c.tier)
+    rows = conn.execute(
+        select(_C.c.id, _C.c.name, _C.c.website, _C.c.domain, tier, _C.c.refreshed_at)
+        .join(_S, _S.c.company_id == _C.c.id)
+        .where(_S.c.segment_id == sid)
+    ).all()
+    order = {"strategic": 0, "scale": 1, "programmatic": 2}
+    due: list[DueAccount] = []
+    for cid, name, website, domain, t, refreshed in rows:
+        site = website or domain
+        if not site or t is None:
+            continue
+        days = cadence_days.get(t, 90)
+        if refreshed is not None:
+            last = refreshed if isinstance(refreshed, datetime) else _parse(refreshed)
+            if last.tzinfo is None:
+                last = last.replace(tzinfo=now.tzinfo)
+            if now - last < timedelta(days=days):
+                continue
+        due.append(DueAccount(cid, name, site, t, refreshed))
+    due.sort(
+        key=lambda d: (
+            d.refreshed_at is not None,
+            str(d.refreshed_at or ""),
+            order.get(d.tier, 3),
+            d.company_id,
+        )
+    )
+    return due[:limit] if limit is not None else due
+
+
+def _parse(text: str) -> datetime:
+    return datetime.fromisoformat(str(text)[:19])
+
+
+def mark_refreshed(conn: Connection, company_ids: Sequence[int], when: datetime) -> int:
+    """The accounts' websites were re-crawled at ``when``."""
+    ids = sorted(set(company_ids))
+    n = 0
+    for start in range(0, len(ids), IN_CHUNK):
+        part = ids[start : start + IN_CHUNK]
+        n += conn.execute(update(_C).where(_C.c.id.in_(part)).values(refreshed_at=when)).rowcount
+    return n

@@ -1,0 +1,133 @@
+"""`leadgen refresh SEGMENT`: due accounts re-crawled through the HTTP cache, a person who left
+the team page marked gone after two refreshes without them, the changes printed, one pass at a
+time — all on a copy of the sample sites (loopback proxy, loopback DNS and mail hosts)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+from typer.testing import CliRunner
+
+from leadgen.cli import app
+from leadgen.localmail import LocalMail
+from leadgen.localsites import LocalSites
+from storage.db import make_engine
+from storage.models import Company, Person
+
+ROOT = Path(__file__).resolve().parents[2]
+SEGMENT = ROOT / "examples" / "segments" / "sample-sites.toml"
+FAST = ("--set", "AUTOTHROTTLE_ENABLED=false", "--set", "DOWNLOAD_DELAY=0")
+TEAM = Path("severny-veter.ru") / "komanda" / "index.html"
+LEAVER = "Белов Игорь Константинович"
+
+
+@pytest.fixture
+def world(tmp_path):
+    """A copy of the sample sites (a team page is edited during the test) with their mail."""
+    root = tmp_path / "sites"
+    shutil.copytree(ROOT / "examples" / "sample-sites", root)
+    with LocalSites(root) as sites, LocalMail(root) as mail:
+        yield root, sites, mail
+
+
+def _run(db_url, jobs, *args):
+    return CliRunner().invoke(
+        app,
+        ["--database-url", db_url, *args],
+        env={"LEADGEN_JOBS_DIR": str(jobs)},
+        catch_exceptions=False,
+    )
+
+
+def _refresh(db_url, jobs, sites, mail, *extra):
+    args = ("refresh", str(SEGMENT), "--proxy", sites.proxy_url, "--nameserver", mail.nameserver)
+    args += ("--smtp-port", str(mail.smtp_port), "--json", *FAST, *extra)
+    r = _run(db_url, jobs, *args)
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+def test_refresh_recrawls_whats_due_and_marks_a_leaver_gone(sqlite_url, tmp_path, world):
+    root, sites, mail = world
+    jobs = tmp_path / "jobs"
+    args = ("run", str(SEGMENT), "--proxy", sites.proxy_url, "--skip", "enrich", *FAST)
+    assert _run(sqlite_url, jobs, *args).exit_code == 0
+    engine = make_engine(sqlite_url)
+    with engine.connect() as conn:
+        assert conn.execute(select(Person.id).where(Person.full_name == LEAVER)).first()
+
+    first = _refresh(sqlite_url, jobs, sites, mail)
+    assert first["status"] == "ok" and first["due"] == 4  # never refreshed: all due
+    assert first["stages"]["crawl"]["status"] == "ok"
+    assert first["stages"]["people"] == {"gone": 0}
+    assert first["stages"]["score"]["counts"]["scored"] == 4
+    with engine.connect() as conn:
+        assert None not in conn.execute(select(Company.refreshed_at)).scalars().all()
+    # refreshed today: nothing is due for a month (strategic) or a quarter
+    again = _refresh(sqlite_url, jobs, sites, mail)
+    assert again["due"] == 0 and "crawl" not in again["stages"] and "people" not in again["stages"]
+
+    # the leaver is taken off the team page; the accounts come due again
+    page = root / TEAM
+    text = page.read_text(encoding="utf-8")
+    assert LEAVER in text
+    page.write_text(_without(text, LEAVER), encoding="utf-8")
+    with engine.begin() as conn:
+        conn.execute(update(Company).values(refreshed_at=None))
+    once = _refresh(sqlite_url, jobs, sites, mail)
+    assert once["stages"]["people"] == {"gone": 0}  # once without them: not yet
+    with engine.begin() as conn:
+        conn.execute(update(Company).values(refreshed_at=None))
+    twice = _refresh(sqlite_url, jobs, sites, mail)
+    assert twice["stages"]["people"] == {"gone": 1}
+    gone = [e for e in twice["changes"] if e["kind"] == "person_gone"]
+    assert [(e["person"], e["company"]) for e in gone] == [(LEAVER, "ООО «Северный Ветер»")]
+    with engine.connect() as conn:
+        assert (
+            conn.execute(select(Person.gone_at).where(Person.full_name == LEAVER)).scalar()
+            is not None
+        )
+    # the changes as a table when not --json
+    with engine.begin() as conn:
+        conn.execute(update(Company).values(refreshed_at=None))
+    r = _run(
+        sqlite_url, jobs, "refresh", str(SEGMENT), "--proxy", sites.proxy_url,
+        "--nameserver", mail.nameserver, "--smtp-port", str(mail.smtp_port), "--limit", "1", *FAST,
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "1 accounts due" in r.output
+
+
+def _without(html: str, name: str) -> str:
+    """The page without the card (the nearest enclosing element) that names ``name``."""
+    at = html.index(name)
+    tag = max(("<li", "<article", "<div"), key=lambda t: html.rfind(t, 0, at))
+    start = html.rfind(tag, 0, at)
+    assert start != -1, f"no block around {name!r}"
+    close = "</" + tag[1:] + ">"
+    end = html.index(close, at) + len(close)
+    return html[:start] + html[end:]
+
+
+def test_refresh_by_name_locking_and_bad_segments(sqlite_url, tmp_path, world, monkeypatch):
+    from leadgen.locks import segment_lock
+
+    _, sites, mail = world
+    jobs = tmp_path / "jobs"
+    r = _run(sqlite_url, jobs, "refresh", "sample-sites")
+    assert r.exit_code == 2 and "no segment named 'sample-sites'" in r.output
+    r = _run(sqlite_url, jobs, "refresh", str(tmp_path / "missing.toml"))
+    assert r.exit_code == 2 and "no such file" in r.output
+    args = ("score", str(SEGMENT))
+    assert _run(sqlite_url, jobs, *args).exit_code == 0
+    monkeypatch.setenv("LEADGEN_JOBS_DIR", str(jobs))
+    with segment_lock("sample-sites", command="leadgen run"):
+        r = _run(sqlite_url, jobs, "refresh", "sample-sites")
+    assert r.exit_code == 75 and "leadgen run" in r.output
+    # by name: the segment as stored with its scores (nothing to crawl: no accounts yet)
+    summary = _refresh(sqlite_url, jobs, sites, mail)
+    assert summary["due"] == 0 and summary["status"] == "ok"
