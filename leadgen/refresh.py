@@ -67,6 +67,7 @@ def refresh_segment(
     limit: int | None,
     console: Console,
     live: bool,
+    skip: set[str] = frozenset(),
 ) -> dict[str, Any]:
     """One refresh pass of ``segment`` (the lock is the caller's); returns the summary."""
     from leadgen.progress import Stages
@@ -105,7 +106,9 @@ def refresh_segment(
         )
         ids = [d.company_id for d in due]
         # -- crawl the due accounts' websites ----------------------------------------------
-        if due:
+        if "crawl" in skip:
+            display.passed("crawl", "skipped (--skip)")
+        elif due:
             work = jobs_dir() / f"refresh-{segment.name}"
             work.mkdir(parents=True, exist_ok=True)
             domains = work / "domains.txt"
@@ -123,7 +126,10 @@ def refresh_segment(
                 "problems": len(result.get("problems") or ()),
             }
             stages["crawl"] = info
-            display.note(_crawl_note("websites", info))
+            display.note(
+                _crawl_note("websites", info)
+                + f" · {info['counts'].get('not_modified', 0)} not modified (304)"
+            )
             if info["status"] == "failed":
                 summary["failed"].append("crawl")
             else:
@@ -132,7 +138,9 @@ def refresh_segment(
         else:
             display.passed("crawl", "nothing due")
         # -- people no page shows any more --------------------------------------------------
-        if due and "crawl" not in summary["failed"]:
+        if "people" in skip:
+            display.passed("people", "skipped (--skip)")
+        elif "crawl" in stages and "crawl" not in summary["failed"]:
             with write_transaction(engine) as conn:
                 gone = people_gone(conn, utcnow(), company_ids=ids)
             stages["people"] = {"gone": len(gone)}
@@ -140,7 +148,9 @@ def refresh_segment(
         else:
             display.passed("people", "nothing re-crawled")
         # -- enrich: new people, re-checks due ----------------------------------------------
-        if due:
+        if "enrich" in skip:
+            display.passed("enrich", "skipped (--skip)")
+        elif due:
             t0 = time.monotonic()
             try:
                 with display.stage("enrich", "companies") as update:
@@ -157,7 +167,9 @@ def refresh_segment(
         else:
             display.passed("enrich", "nothing re-crawled")
         # -- score the segment again --------------------------------------------------------
-        if path is not None:
+        if "score" in skip:
+            display.passed("score", "skipped (--skip)")
+        elif path is not None:
             from leadgen.score_stage import score_segment
 
             t0 = time.monotonic()
@@ -199,6 +211,10 @@ def refresh_cmd(
     limit: Annotated[
         int | None, typer.Option(min=1, help="Re-crawl at most this many due accounts.")
     ] = None,
+    skip: Annotated[
+        list[str] | None,
+        typer.Option(help="Leave out a stage: crawl, people, enrich or score (repeatable)."),
+    ] = None,
     smtp: Annotated[bool, typer.Option("--smtp", help="Verify emails by SMTP too.")] = False,
     proxy: Annotated[
         str | None,
@@ -228,6 +244,9 @@ def refresh_cmd(
     from scoring import SegmentError
     from storage.scores import UnknownSegment
 
+    unknown = sorted(set(skip or ()) - set(STAGES))
+    if unknown:
+        _fail(f"--skip: unknown stage(s) {', '.join(unknown)}; stages: {', '.join(STAGES)}", 2)
     checked_settings(set_ or [])
     engine = _engine()
     try:
@@ -257,6 +276,7 @@ def refresh_cmd(
                 verify_config=config,
                 crawl_settings=list(set_ or []),
                 limit=limit,
+                skip=set(skip or ()),
                 console=err,
                 live=not as_json,
             )

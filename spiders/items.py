@@ -49,3 +49,12 @@ class CompanyItem:
     facts: dict[str, Any] = field(default_factory=dict)
     #: Default region for phone numbers written without a country code.
     region: str | None = None
+
+
+@dataclass(slots=True)
+class PageUnchanged:
+    """A page the server said has not changed since it was crawled (304 Not Modified to a
+    conditional request): its values are not read again, only seen again — every value it gave
+    before gets this sighting's time (``storage.pages.touch_sources``)."""
+
+    url: str

@@ -11,11 +11,13 @@ import email.utils
 import logging
 import time
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.extensions.httpcache import FilesystemCacheStorage
 from scrapy.http import Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils.response import response_status_message
@@ -131,6 +133,37 @@ class RevalidateMiddleware:
     def process_request(self, request: Request) -> None:
         if self.enabled and b"Cache-Control" not in request.headers:
             request.headers[b"Cache-Control"] = b"max-age=0"
+
+
+class NetworkStatsMiddleware:
+    """What came over the network, as the server sent it (next to the downloader, before the
+    HTTP cache turns a 304 into the cached page): ``leadgen/network/status/<code>`` and
+    ``leadgen/network/bytes`` (bodies); a 304 is marked in the request's meta
+    (``leadgen_not_modified``), as the cached page the spider receives looks like any other."""
+
+    def __init__(self, stats) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler) -> NetworkStatsMiddleware:
+        return cls(crawler.stats)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        self.stats.inc_value(f"leadgen/network/status/{response.status}")
+        self.stats.inc_value("leadgen/network/bytes", len(response.body))
+        if response.status == 304:  # the spider then knows the cached page it gets is current
+            request.meta["leadgen_not_modified"] = True
+        return response
+
+
+class SharedCacheStorage(FilesystemCacheStorage):
+    """Scrapy's file-system HTTP cache, one store for every spider: a company website cached
+    while the directory spider followed it is found again by the company spider of a refresh
+    (Scrapy's own storage keeps one folder per spider name)."""
+
+    def _get_request_path(self, spider: Any, request: Request) -> str:
+        key = self._fingerprinter.fingerprint(request).hex()
+        return str(Path(self.cachedir, key[0:2], key))
 
 
 class TrapGuardMiddleware(BaseSpiderMiddleware):

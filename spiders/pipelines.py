@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from spiders.items import CompanyItem
+from spiders.items import CompanyItem, PageUnchanged
 from spiders.records import item_to_record
 from storage.records import BatchResult, CompanyRecord, Problem
 
@@ -75,6 +75,8 @@ class StorePipeline:
         self.buffer: list[CompanyRecord] = []
         #: what each fetched page answered since the last write (``storage.pages``)
         self.answers: dict[str, int] = {}
+        #: pages not modified since they were read: their values are seen again
+        self.unchanged: list[str] = []
         self.result = BatchResult()
         self.pending: list[asyncio.Future] = []
         self._last_flush = time.monotonic()
@@ -120,11 +122,15 @@ class StorePipeline:
         spider.run_id = self.run_id
 
     async def process_item(self, record: Any) -> Any:
-        if not isinstance(record, CompanyRecord):
+        if isinstance(record, PageUnchanged):
+            self.unchanged.append(record.url)
+            self.crawler.stats.inc_value("leadgen/pages_unchanged")
+        elif isinstance(record, CompanyRecord):
+            self.buffer.append(record)
+        else:
             return record
-        self.buffer.append(record)
         if (
-            len(self.buffer) >= self.batch_size
+            len(self.buffer) + len(self.unchanged) >= self.batch_size
             or time.monotonic() - self._last_flush >= self.flush_seconds
         ):
             self._flush()
@@ -145,10 +151,12 @@ class StorePipeline:
             if self.pending and self.pending[0] is first:
                 await asyncio.sleep(0)
 
-    def _write(self, records: list[CompanyRecord], answers: dict[str, int]) -> BatchResult:
+    def _write(
+        self, records: list[CompanyRecord], answers: dict[str, int], unchanged: list[str]
+    ) -> BatchResult:
         from storage.clock import utcnow
         from storage.db import write_transaction
-        from storage.pages import record_pages
+        from storage.pages import record_pages, touch_sources
         from storage.repository import upsert_batch
 
         try:
@@ -162,6 +170,7 @@ class StorePipeline:
                     else BatchResult()
                 )
                 record_pages(conn, answers.items(), now)
+                touch_sources(conn, unchanged, now, run_id=self.run_id)
                 return result
         except Exception as exc:  # a failed batch is reported, the crawl goes on
             logger.exception("storing %d records failed", len(records))
@@ -182,10 +191,11 @@ class StorePipeline:
         self._last_flush = time.monotonic()
         records, self.buffer = self.buffer, []
         answers, self.answers = self.answers, {}
-        if not records and not answers:
+        unchanged, self.unchanged = self.unchanged, []
+        if not records and not answers and not unchanged:
             return
         future = asyncio.get_running_loop().run_in_executor(
-            self._executor, self._write, records, answers
+            self._executor, self._write, records, answers, unchanged
         )
         self.pending.append(future)
         future.add_done_callback(self._done)
@@ -242,6 +252,11 @@ def crawl_counts(stats: dict[str, Any]) -> dict[str, Any]:
     return {
         "pages": stats.get("response_received_count", 0),
         "requests": stats.get("downloader/request_count", 0),
+        # conditional requests answered 304 Not Modified (the HTTP cache's page used), and the
+        # bytes downloaded: what a refresh of unchanged sites costs
+        "not_modified": stats.get("leadgen/network/status/304", 0),
+        "unchanged": stats.get("leadgen/pages_unchanged", 0),
+        "bytes": stats.get("leadgen/network/bytes", 0),
         "items": stats.get("item_scraped_count", 0),
         "items_dropped": stats.get("item_dropped_count", 0),
         "retries": stats.get("retry/count", 0),

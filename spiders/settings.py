@@ -66,10 +66,16 @@ LEADGEN_EXTRACT_WORKERS = os.environ.get("LEADGEN_EXTRACT_WORKERS") or "auto"
 HTTPCACHE_ENABLED = False
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
 HTTPCACHE_DIR = "httpcache"
+#: one store for every spider (spiders.middlewares.SharedCacheStorage), pages gzipped
+HTTPCACHE_STORAGE = "spiders.middlewares.SharedCacheStorage"
+HTTPCACHE_GZIP = True
 #: Ask every page afresh (``Cache-Control: max-age=0``): with the cache on, a cached page is
 #: revalidated by a conditional request (304 Not Modified costs no body) instead of being
 #: trusted for as long as its age suggests.  `leadgen refresh` sets it.
 LEADGEN_REVALIDATE = False
+#: A site page answering 304 Not Modified is not read again: only its links are followed, and
+#: every value it gave before is seen again (observations' last sighting moves).
+LEADGEN_SKIP_UNCHANGED = True
 
 SPIDER_MIDDLEWARES = {
     "spiders.middlewares.TrapGuardMiddleware": 950,
@@ -80,6 +86,8 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.RetryAfterMiddleware": 550,
     # before the HTTP cache (900) sees the request
     "spiders.middlewares.RevalidateMiddleware": 890,
+    # next to the downloader: answers as the server sent them (a 304 before the cache's page)
+    "spiders.middlewares.NetworkStatsMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "spiders.pipelines.NormalizePipeline": 300,

@@ -22,15 +22,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
 from storage.bulk import IN_CHUNK, insert_rows, update_rows
-from storage.models import ChangeEvent, Observation, Page, Person
+from storage.models import ChangeEvent, Company, Observation, Page, Person
 
 _PG = Page.__table__
 _O = Observation.__table__
 _P = Person.__table__
 _CH = ChangeEvent.__table__
+_C = Company.__table__
 
 #: 404 / 410 answers in a row that retire a page.
 RETIRE_AFTER = 2
@@ -223,3 +224,25 @@ def retired_pages(conn: Connection, urls: Iterable[str]) -> set[str]:
             ).scalars()
         )
     return out
+
+
+def touch_sources(
+    conn: Connection, urls: Sequence[str], now: datetime, *, run_id: int | None = None
+) -> int:
+    """Pages not modified since they were read: every value they gave is seen again now (its
+    observations' last sighting and run, and the last sighting of the companies and current
+    people they showed), without reading the page again.  Returns the observations touched."""
+    want = sorted(set(u for u in urls if u))
+    touched = 0
+    for start in range(0, len(want), IN_CHUNK):
+        part = want[start : start + IN_CHUNK]
+        touched += conn.execute(
+            update(_O).where(_O.c.source.in_(part)).values(last_seen_at=now, last_run_id=run_id)
+        ).rowcount
+        for table, kind, extra in (
+            (_P, "person", (_P.c.gone_at.is_(None),)),
+            (_C, "company", ()),
+        ):
+            shown = select(_O.c.entity_id).where(_O.c.entity_type == kind, _O.c.source.in_(part))
+            conn.execute(update(table).where(table.c.id.in_(shown), *extra).values(last_seen=now))
+    return touched

@@ -18,9 +18,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
 from enrichment import normalize_company_name, registrable_domain
-from spiders.items import CompanyItem, PersonItem
+from spiders.items import CompanyItem, PageUnchanged, PersonItem
 from spiders.pages.company import PageExtract
-from spiders.pages.links import classify_link
+from spiders.pages.links import classify_link, site_links
 from spiders.pages.reading import read_site_page
 from spiders.pages.sitemap import parse_sitemap
 from spiders.workers import PagePool
@@ -109,6 +109,11 @@ class LeadSpider(scrapy.Spider):
     @property
     def scheme(self) -> str:
         return self.settings.get("LEADGEN_DEFAULT_SCHEME", "https")
+
+    @property
+    def skip_unchanged(self) -> bool:
+        """A page answering 304 Not Modified is not read again (``LEADGEN_SKIP_UNCHANGED``)."""
+        return self.settings.getbool("LEADGEN_SKIP_UNCHANGED", True)
 
     def run_parameters(self) -> dict[str, Any]:
         return {}
@@ -201,10 +206,16 @@ class LeadSpider(scrapy.Spider):
             if landed and landed != meta["site_domain"]:
                 meta["site_domain"] = landed
                 self._site_seen.setdefault(landed, set()).add(canonical(response.url))
-        extract, links = await self.pool.run(
-            read_site_page, response.text, response.url, meta.get("site_country")
-        )
-        out: list = [self.site_item(response, extract, kind)]
+        if meta.get("leadgen_not_modified") and self.skip_unchanged:
+            # Not modified since it was read: only its links are needed (a changed page
+            # behind it must still be reached); its values are seen again, not read again.
+            links = await self.pool.run(site_links, response.text, response.url)
+            out: list = [PageUnchanged(response.url)]
+        else:
+            extract, links = await self.pool.run(
+                read_site_page, response.text, response.url, meta.get("site_country")
+            )
+            out = [self.site_item(response, extract, kind)]
         depth = meta.get("site_depth", 0) + 1
         for link in links:
             request = self._follow(response, link.url, link.kind, link.priority, depth)

@@ -78,8 +78,9 @@ def test_refresh_recrawls_whats_due_and_marks_a_leaver_gone(sqlite_url, tmp_path
     page.write_text(_without(text, LEAVER), encoding="utf-8")
     with engine.begin() as conn:
         conn.execute(update(Company).values(refreshed_at=None))
-    once = _refresh(sqlite_url, jobs, sites, mail)
+    once = _refresh(sqlite_url, jobs, sites, mail, "--skip", "enrich", "--skip", "score")
     assert once["stages"]["people"] == {"gone": 0}  # once without them: not yet
+    assert "enrich" not in once["stages"] and "score" not in once["stages"]
     with engine.begin() as conn:
         conn.execute(update(Company).values(refreshed_at=None))
     twice = _refresh(sqlite_url, jobs, sites, mail)
@@ -122,6 +123,8 @@ def test_refresh_by_name_locking_and_bad_segments(sqlite_url, tmp_path, world, m
     assert r.exit_code == 2 and "no segment named 'sample-sites'" in r.output
     r = _run(sqlite_url, jobs, "refresh", str(tmp_path / "missing.toml"))
     assert r.exit_code == 2 and "no such file" in r.output
+    r = _run(sqlite_url, jobs, "refresh", str(SEGMENT), "--skip", "nap")
+    assert r.exit_code == 2 and "unknown stage(s) nap" in r.output
     args = ("score", str(SEGMENT))
     assert _run(sqlite_url, jobs, *args).exit_code == 0
     monkeypatch.setenv("LEADGEN_JOBS_DIR", str(jobs))

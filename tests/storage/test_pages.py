@@ -147,3 +147,31 @@ def test_record_pages_counts_and_last_answer_wins(engine):
         rows = {p["url"]: p for p in conn.execute(select(_PAGES)).mappings()}
     assert rows[CONTACT]["last_ok_at"] is not None and rows[CONTACT]["prev_ok_at"] is None
     assert rows[TEAM]["failures"] == 2 and rows[TEAM]["last_ok_at"] is None
+
+
+def test_an_unchanged_page_sees_its_people_again_without_being_read(engine):
+    from storage.models import Observation
+    from storage.pages import touch_sources
+
+    _crawl(engine, _week(0), {TEAM: (200, ["Anna Berg"]), CONTACT: (200, ["Jonas Weber"])})
+    # two refreshes: the team page answers 304 (touched, not read), the contact page changed
+    # and no longer shows Jonas
+    for week in (1, 2):
+        with write_transaction(engine) as conn:
+            assert touch_sources(conn, [TEAM], _week(week)) >= 1
+            record_pages(conn, [(TEAM, 304)], _week(week))
+        _crawl(engine, _week(week), {CONTACT: (200, [])})
+    assert _gone(engine, _week(2)) == ["Jonas Weber"]
+    with engine.connect() as conn:
+        last = (
+            conn.execute(select(Observation.last_seen_at).where(Observation.source == TEAM))
+            .scalars()
+            .all()
+        )
+        anna = conn.execute(
+            select(Person.last_seen).where(Person.full_name == "Anna Berg")
+        ).scalar()
+    assert last and {str(t)[:10] for t in last} == {str(_week(2))[:10]}
+    assert str(anna)[:10] == str(_week(2))[:10]
+    with write_transaction(engine) as conn:
+        assert touch_sources(conn, [], _week(3)) == 0
