@@ -27,10 +27,26 @@ Behaviours come from an optional ``ROOT/<host>/_routes.toml``; the first matchin
     size_mb = 15                 # a generated HTML page of this size, streamed
     trap = true                  # endless generated calendar pages (see _trap_page)
     json_pages = { file = "api/exhibitors.json", per_page = 4, param = "page" }
+    etag = false                 # no validators (ETag, Last-Modified) and no 304s on this route
 
 ``json_pages`` serves a JSON list from ``file`` as a paginated API: page N of the list as
 ``{"data": {"items": [...]}, "meta": {"page", "pages", "per_page", "total"}, "links":
 {"self", "next"}}`` (``next`` is null on the last page; a page past the end has no items).
+
+HTTP caching, as a plain static web server (nginx, Apache) does it: a page served from a file
+carries ``Last-Modified`` (the file's mtime) and a strong ``ETag`` built like nginx's
+(``"<mtime hex>-<size hex>"``, the mtime in nanoseconds here, so any rewrite changes it), and no
+``Cache-Control`` (clients fall back on heuristics and revalidation, as on most sites).  A GET or
+HEAD carrying ``If-None-Match`` (a list of tags or ``*``, weak comparison) gets ``304 Not
+Modified`` when a tag matches; ``If-Modified-Since`` is only looked at without ``If-None-Match``,
+compared at one-second precision, and ignored when it is not a valid HTTP-date or lies in the
+future.  A 304 has no body but the ``ETag``, ``Last-Modified`` and ``Date`` a 200 would have; a
+POST whose ``If-None-Match`` matches gets ``412 Precondition Failed``.  Generated answers (error
+statuses, redirects, ``trap``, ``size_mb``, ``json_pages``, 404s) carry no validators and are
+never 304; a route serving a file (``file``, ``content_type``, ``delay``, ``fail_times`` once
+served) keeps them unless it says ``etag = false``.  Each request is logged in
+``LocalSites.requests`` as a :class:`Request` with its ``status`` and whether it was
+``conditional``, so tests can count revalidations (``sites.count(host, status=304)``).
 
 Run it by hand with ``python -m leadgen.localsites examples/sample-sites``; with ``--mail`` the
 hosts' mail is served too (DNS and SMTP on loopback, from their ``_mail.toml``: see
@@ -40,13 +56,17 @@ hosts' mail is served too (DNS and SMTP on loopback, from their ``_mail.toml``: 
 from __future__ import annotations
 
 import argparse
+import email.utils
 import json
 import mimetypes
+import os
+import re
 import sys
 import threading
 import time
 import tomllib
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -61,7 +81,9 @@ _TYPES = {
     ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".ico": "image/x-icon",
 }  # fmt: skip
 _REASONS = {
+    304: "Not Modified",
     404: "Not Found",
+    412: "Precondition Failed",
     429: "Too Many Requests",
     500: "Internal Server Error",
     502: "Bad Gateway",
@@ -78,6 +100,7 @@ class Request(NamedTuple):
     method: str
     user_agent: str
     time: float
+    conditional: bool = False  # the request carried If-None-Match or If-Modified-Since
 
 
 @dataclass
@@ -96,6 +119,7 @@ class Route:
     size_mb: float | None = None
     trap: bool = False
     json_pages: dict[str, Any] | None = None
+    etag: bool = True
     hits: int = 0
 
     @classmethod
@@ -193,14 +217,28 @@ class LocalSites:
                 for route in routes:
                     route.hits = 0
 
-    def count(self, host: str, path: str | None = None) -> int:
+    def count(
+        self,
+        host: str,
+        path: str | None = None,
+        *,
+        status: int | None = None,
+        conditional: bool | None = None,
+    ) -> int:
         """Requests made to ``host``; to ``path`` too when given.
 
         ``path`` with a ``?`` is compared with the full requested path; without one, with the
-        path part only (all queries of it); a trailing ``*`` makes it a prefix.
+        path part only (all queries of it); a trailing ``*`` makes it a prefix.  ``status`` and
+        ``conditional`` keep only the requests answered with that status / (not) conditional.
         """
         with self._lock:
-            log = [r for r in self.requests if r.host == host]
+            log = [
+                r
+                for r in self.requests
+                if r.host == host
+                and (status is None or r.status == status)
+                and (conditional is None or r.conditional == conditional)
+            ]
         if path is None:
             return len(log)
 
@@ -329,15 +367,41 @@ class _Handler(BaseHTTPRequestHandler):
         file = self.sites.resolve(host, route.file, "") if route.file else None
         if file is None and not route.file:
             file = self.sites.resolve(host, path, query)
-        self._file(host, target, file, route.content_type)
+        self._file(host, target, file, route.content_type, validators=route.etag)
 
-    def _file(self, host: str, target: str, file: Path | None, ctype: str | None = None) -> None:
+    def _file(
+        self,
+        host: str,
+        target: str,
+        file: Path | None,
+        ctype: str | None = None,
+        *,
+        validators: bool = True,
+    ) -> None:
         if file is None:
             return self._answer(host, target, 404, _error_page(404))
         guessed = _TYPES.get(file.suffix.lower()) or mimetypes.guess_type(file.name)[0]
-        self._answer(
-            host, target, 200, file.read_bytes(), ctype or guessed or "application/octet-stream"
+        ctype = ctype or guessed or "application/octet-stream"
+        if not validators:
+            return self._answer(host, target, 200, file.read_bytes(), ctype)
+        with file.open("rb") as fh:  # the validators and the bytes of one and the same file
+            stat = os.fstat(fh.fileno())
+            body = fh.read()
+        etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+        modified = stat.st_mtime_ns // 10**9  # HTTP dates have whole seconds
+        headers = {"ETag": etag, "Last-Modified": email.utils.formatdate(modified, usegmt=True)}
+        verdict = _precondition(
+            self.command,
+            self.headers.get_all("If-None-Match") or [],
+            self.headers.get_all("If-Modified-Since") or [],
+            etag,
+            modified,
         )
+        if verdict == 304:
+            return self._start(host, target, 304, None, None, headers)
+        if verdict == 412:
+            return self._answer(host, target, 412, _error_page(412))
+        self._answer(host, target, 200, body, ctype, headers=headers)
 
     def _oversized(self, host: str, target: str, size: int) -> None:
         head = b"<!doctype html><html><head><title>Katalog</title></head><body>\n"
@@ -361,19 +425,29 @@ class _Handler(BaseHTTPRequestHandler):
         host: str,
         target: str,
         status: int,
-        ctype: str,
-        length: int,
+        ctype: str | None,
+        length: int | None,
         headers: dict[str, str] | None = None,
         close: bool = False,
     ) -> None:
+        """Log the request and send the status line and headers (a 304 has no type or length)."""
+        conditional = "If-None-Match" in self.headers or "If-Modified-Since" in self.headers
         self.sites._log(
             Request(
-                host, target, status, self.command, self.headers.get("User-Agent", ""), time.time()
+                host,
+                target,
+                status,
+                self.command,
+                self.headers.get("User-Agent", ""),
+                time.time(),
+                conditional,
             )
         )
         self.send_response(status, _REASONS.get(status))
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(length))
+        if ctype is not None:
+            self.send_header("Content-Type", ctype)
+        if length is not None:
+            self.send_header("Content-Length", str(length))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         if close:
@@ -399,6 +473,82 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True
+
+
+_ETAG = re.compile(r'\s*(W/)?"([^"]*)"\s*(?:,|$)')
+_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+_DAY, _WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)", r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_MON = "(" + "|".join(_MONTHS) + ")"
+_TIME = r"(\d\d):(\d\d):(\d\d)"
+_HTTP_DATES = (  # RFC 9110 section 5.6.7: IMF-fixdate, then the obsolete RFC 850 and asctime forms
+    (re.compile(rf"{_DAY}, (\d\d) {_MON} (\d{{4}}) {_TIME} GMT"), (0, 1, 2, 3, 4, 5)),
+    (re.compile(rf"{_WEEKDAY}, (\d\d)-{_MON}-(\d\d) {_TIME} GMT"), (0, 1, 2, 3, 4, 5)),
+    (re.compile(rf"{_DAY} {_MON} ([ \d]\d) {_TIME} (\d{{4}})"), (1, 0, 5, 2, 3, 4)),
+)
+
+
+def _entity_tags(values: list[str]) -> list[str] | None:
+    """The opaque tags of ``If-None-Match`` field lines (weak prefix dropped), ["*"] for any.
+
+    None when a line is not a list of entity tags: such a header is ignored.
+    """
+    tags: list[str] = []
+    for value in values:
+        if value.strip() == "*":
+            return ["*"]
+        pos, value = 0, value.strip()
+        while pos < len(value):
+            match = _ETAG.match(value, pos)
+            if match is None:
+                return None
+            tags.append(match.group(2))
+            pos = match.end()
+    return tags
+
+
+def _http_date(value: str) -> float | None:
+    """Seconds since the epoch of an HTTP-date in any of its three forms; None when invalid."""
+    for pattern, order in _HTTP_DATES:
+        match = pattern.fullmatch(value.strip())
+        if match is None:
+            continue
+        parts = match.groups()
+        day, month, year, hour, minute, second = (parts[i] for i in order)
+        year_n = int(year)
+        if len(year) == 2:  # RFC 850: a year over 50 years ahead is the last one that ended so
+            now = datetime.now(UTC).year
+            year_n += now - now % 100
+            if year_n > now + 50:
+                year_n -= 100
+        try:
+            when = datetime(
+                year_n, _MONTHS[month], int(day), int(hour), int(minute), int(second), tzinfo=UTC
+            )
+        except ValueError:
+            return None
+        return when.timestamp()
+    return None
+
+
+def _precondition(
+    method: str, none_match: list[str], modified_since: list[str], etag: str, modified: int
+) -> int | None:
+    """RFC 9110 section 13.2.2 for a file: 304 (GET/HEAD) or 412 (others), None to serve it.
+
+    ``If-None-Match`` wins over ``If-Modified-Since``; the latter counts for GET and HEAD only,
+    as a single valid HTTP-date that is not in the future, at one-second precision.
+    """
+    if none_match:  # present: If-Modified-Since is ignored even when this one is malformed
+        tags = _entity_tags(none_match) or []
+        if "*" in tags or etag.strip('"') in tags:  # weak comparison: W/ dropped on both sides
+            return 304 if method in ("GET", "HEAD") else 412
+        return None
+    if method not in ("GET", "HEAD") or len(modified_since) != 1:
+        return None
+    since = _http_date(modified_since[0])
+    if since is None or since > time.time():
+        return None
+    return 304 if modified <= since else None
 
 
 def _error_page(status: int) -> bytes:

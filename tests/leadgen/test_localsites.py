@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 import tomllib
 import urllib.error
 import urllib.request
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import phonenumbers
@@ -68,6 +72,10 @@ trap = true
 [[route]]
 path = "/api/items"
 json_pages = { file = "items.json", per_page = 2 }
+
+[[route]]
+path = "/no-etag.html"
+etag = false
 """
 
 
@@ -92,6 +100,7 @@ def sites(tmp_path_factory):
     _write(root, f"{firma}/data.json", '{"a": 1}')
     _write(root, f"{firma}/alt/page.html", "Контакты".encode("cp1251"))
     _write(root, f"{firma}/items.json", json.dumps([{"n": i} for i in range(5)]))
+    _write(root, f"{firma}/no-etag.html", "no validators here")
     _write(root, f"{firma}/_routes.toml", ROUTES)
     _write(root, "other-site.ru/index.html", "другой сайт")
     with LocalSites(root) as running:
@@ -275,6 +284,309 @@ def test_bad_routes_file_is_reported(tmp_path):
 def test_main_rejects_a_missing_folder(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main([str(tmp_path / "nope")])
+
+
+# --- HTTP caching: validators and conditional requests --------------------------------------
+
+#: A whole second plus a fraction: If-Modified-Since compares whole seconds, ETag nanoseconds.
+MTIME_NS = 1_768_471_200_250_000_000  # 2026-01-15 10:00:00.25 UTC
+LAST_MODIFIED = "Thu, 15 Jan 2026 10:00:00 GMT"
+
+
+def _etag(path: Path) -> str:
+    st = path.stat()
+    return f'"{st.st_mtime_ns:x}-{st.st_size:x}"'
+
+
+def raw(sites, url, headers=(), method="GET", conn=None):
+    """One request through the proxy with exactly these header lines (repeats allowed)."""
+    own = conn is None
+    if own:
+        host, port = sites.proxy_url.rsplit("/", 1)[1].split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=5)
+    conn.putrequest(method, url, skip_accept_encoding=True)
+    for name, value in (("User-Agent", "leadgen-test"), *headers):
+        conn.putheader(name, value)
+    conn.endheaders()
+    resp = conn.getresponse()
+    body = resp.read()
+    if own:
+        conn.close()
+    return resp.status, resp.headers, body
+
+
+@pytest.fixture
+def cache_site(tmp_path):
+    page = tmp_path / "cache-firma.de" / "page.html"
+    _write(tmp_path, "cache-firma.de/page.html", "<h1>Preise 2026</h1>")
+    os.utime(page, ns=(MTIME_NS, MTIME_NS))
+    with LocalSites(tmp_path) as sites:
+        yield sites, page
+
+
+def test_files_carry_validators_and_no_cache_control(cache_site):
+    sites, page = cache_site
+    for method in ("GET", "HEAD"):
+        status, headers, body = raw(sites, "http://cache-firma.de/page.html", method=method)
+        assert status == 200 and body == (b"<h1>Preise 2026</h1>" if method == "GET" else b"")
+        assert headers["ETag"] == _etag(page) == f'"{MTIME_NS:x}-14"'
+        assert headers["Last-Modified"] == LAST_MODIFIED
+        assert headers["Content-Length"] == "20" and "Cache-Control" not in headers
+    assert [(r.status, r.conditional) for r in sites.requests] == [(200, False), (200, False)]
+
+
+def test_only_files_carry_validators(sites):
+    """Generated answers and routes with ``etag = false`` carry no validators; file routes do."""
+    with_validators = [
+        "http://example-firma.de/about.html",
+        "http://example-firma.de/catalog/?page=3",  # route `file`
+        "http://example-firma.de/alt/page.html",  # route `content_type`
+        "http://example-firma.de/catalog/?page=2",  # a file named after the query
+        "http://example-firma.de/team",
+        "http://example-firma.de/robots.txt",
+    ]
+    without = [
+        "http://example-firma.de/no-etag.html",  # etag = false
+        "http://example-firma.de/missing.html",  # 404
+        "http://example-firma.de/broken.html",  # 500
+        "http://example-firma.de/busy",  # 429
+        "http://example-firma.de/loop-a",  # redirect
+        "http://www.example-firma.de/",  # www redirect
+        "http://example-firma.de/calendar/2026-03",  # trap
+        "http://example-firma.de/api/items?page=1",  # json_pages
+        "http://example-firma.de/big.html",  # size_mb
+        "http://unknown-host.de/",  # 502
+    ]
+    for url in with_validators:
+        headers = raw(sites, url)[1]
+        assert re.fullmatch(r'"[0-9a-f]+-[0-9a-f]+"', headers["ETag"] or ""), url
+        assert parsedate_to_datetime(headers["Last-Modified"]), url
+    for url in without:
+        status, headers, _ = raw(sites, url, [("If-None-Match", "*")])
+        assert "ETag" not in headers and "Last-Modified" not in headers, url
+        assert status != 304, url
+    assert raw(sites, "http://example-firma.de/no-etag.html")[2] == b"no validators here"
+
+
+ETAG = f'"{MTIME_NS:x}-14"'
+#: (request header lines, status of a GET): RFC 9110 sections 13.1.2, 13.1.3 and 13.2.2.
+CONDITIONAL_CASES = [
+    ([("If-None-Match", ETAG)], 304),
+    ([("If-None-Match", f"W/{ETAG}")], 304),  # weak comparison for GET/HEAD
+    ([("If-None-Match", f'"0-14", {ETAG}')], 304),  # a list
+    ([("If-None-Match", '"0-14"'), ("If-None-Match", ETAG)], 304),  # over two field lines
+    ([("If-None-Match", f'W/"x",W/{ETAG},"y"')], 304),
+    ([("If-None-Match", "*")], 304),
+    ([("If-None-Match", '"0-14"')], 200),
+    ([("If-None-Match", ETAG.upper())], 200),  # tags compare case-sensitively
+    ([("If-None-Match", ETAG.strip('"'))], 200),  # not an entity tag: ignored
+    ([("If-None-Match", "")], 200),
+    ([("If-Modified-Since", LAST_MODIFIED)], 304),
+    ([("If-Modified-Since", "Thu, 15 Jan 2026 10:00:01 GMT")], 304),
+    ([("If-Modified-Since", "Mon, 01 Jun 2026 00:00:00 GMT")], 304),
+    ([("If-Modified-Since", "Thursday, 15-Jan-26 10:00:00 GMT")], 304),  # RFC 850 form
+    ([("If-Modified-Since", "Thu Jan 15 10:00:00 2026")], 304),  # asctime form
+    ([("If-Modified-Since", "Thu Jan  1 10:00:00 2026")], 200),  # asctime, earlier
+    ([("If-Modified-Since", "Thu, 15 Jan 2026 09:59:59 GMT")], 200),  # one second earlier
+    ([("If-Modified-Since", "Sat, 01 Jan 2000 00:00:00 GMT")], 200),
+    ([("If-Modified-Since", "Sat, 01 Jan 2100 00:00:00 GMT")], 200),  # in the future: ignored
+    ([("If-Modified-Since", "yesterday")], 200),  # not an HTTP-date: ignored
+    ([("If-Modified-Since", "")], 200),
+    ([("If-Modified-Since", "Thu, 31 Feb 2026 10:00:00 GMT")], 200),  # no such day
+    ([("If-Modified-Since", "Thu, 15 Jan 2026 10:00:00 +0000")], 200),  # not GMT: not HTTP
+    ([("If-Modified-Since", "2026-06-01T00:00:00Z")], 200),
+    ([("If-Modified-Since", LAST_MODIFIED), ("If-Modified-Since", LAST_MODIFIED)], 200),
+    # If-None-Match decides whenever it is present, If-Modified-Since is then ignored
+    ([("If-None-Match", '"0-14"'), ("If-Modified-Since", LAST_MODIFIED)], 200),
+    ([("If-None-Match", ETAG), ("If-Modified-Since", "Sat, 01 Jan 2000 00:00:00 GMT")], 304),
+    ([("If-None-Match", "garbage"), ("If-Modified-Since", LAST_MODIFIED)], 200),
+]
+
+
+@pytest.mark.parametrize(("headers", "expected"), CONDITIONAL_CASES)
+def test_conditional_get_and_head(cache_site, headers, expected):
+    sites, page = cache_site
+    for method in ("GET", "HEAD"):
+        status, answer, body = raw(sites, "http://cache-firma.de/page.html", headers, method)
+        assert status == expected, (method, headers)
+        assert answer["ETag"] == ETAG and answer["Last-Modified"] == LAST_MODIFIED
+        assert answer["Date"] and "Cache-Control" not in answer
+        if expected == 304:
+            assert body == b"" and "Content-Length" not in answer
+        else:
+            assert body == (b"<h1>Preise 2026</h1>" if method == "GET" else b"")
+    assert [(r.method, r.status, r.conditional) for r in sites.requests] == [
+        ("GET", expected, True),
+        ("HEAD", expected, True),
+    ]
+
+
+def test_conditional_post_fails_the_precondition_only_on_a_match(cache_site):
+    sites, _ = cache_site
+    url = "http://cache-firma.de/page.html"
+    assert raw(sites, url, [("If-None-Match", ETAG)], "POST")[0] == 412
+    assert raw(sites, url, [("If-None-Match", '"0-14"')], "POST")[0] == 200
+    assert raw(sites, url, [("If-Modified-Since", LAST_MODIFIED)], "POST")[0] == 200  # GET only
+
+
+def test_304_keeps_the_connection_usable(cache_site):
+    sites, _ = cache_site
+    host, port = sites.proxy_url.rsplit("/", 1)[1].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=5)
+    url = "http://cache-firma.de/page.html"
+    assert raw(sites, url, [("If-None-Match", ETAG)], conn=conn)[0] == 304
+    assert raw(sites, url, conn=conn)[:3:2] == (200, b"<h1>Preise 2026</h1>")
+    assert raw(sites, url, [("If-Modified-Since", LAST_MODIFIED)], "HEAD", conn=conn)[0] == 304
+    conn.close()
+
+
+def test_a_changed_file_is_served_again(cache_site):
+    sites, page = cache_site
+    url = "http://cache-firma.de/page.html"
+    by_tag, by_date = [("If-None-Match", ETAG)], [("If-Modified-Since", LAST_MODIFIED)]
+    # same size, touched within the same second: a new ETag, the same Last-Modified
+    os.utime(page, ns=(MTIME_NS + 1000, MTIME_NS + 1000))
+    assert raw(sites, url, by_tag)[0] == 200 and raw(sites, url, by_date)[0] == 304
+    # the same mtime to the nanosecond but another size: a new ETag
+    page.write_text("<h1>Preise 2026/27</h1>")
+    os.utime(page, ns=(MTIME_NS, MTIME_NS))
+    assert raw(sites, url, by_tag)[0] == 200
+    # rewritten a minute later: both validators are stale, the new ones validate
+    os.utime(page, ns=(MTIME_NS + 60 * 10**9,) * 2)
+    status, headers, body = raw(sites, url, by_tag + by_date)
+    assert (status, body) == (200, b"<h1>Preise 2026/27</h1>")
+    assert raw(sites, url, by_date)[0] == 200
+    assert headers["Last-Modified"] == "Thu, 15 Jan 2026 10:01:00 GMT"
+    assert raw(sites, url, [("If-None-Match", headers["ETag"])])[0] == 304
+    assert raw(sites, url, [("If-Modified-Since", headers["Last-Modified"])])[0] == 304
+
+
+def test_request_log_counts_revalidations(cache_site):
+    sites, _ = cache_site
+    url = "http://cache-firma.de/page.html"
+    raw(sites, url)
+    raw(sites, url, [("If-None-Match", ETAG)])
+    raw(sites, url, [("If-None-Match", '"0-1"')])
+    raw(sites, url, [("If-Modified-Since", LAST_MODIFIED)])
+    raw(sites, "http://cache-firma.de/gone.html", [("If-Modified-Since", LAST_MODIFIED)])
+    assert [(r.status, r.conditional) for r in sites.requests] == [
+        (200, False),
+        (304, True),
+        (200, True),
+        (304, True),
+        (404, True),
+    ]
+    assert sites.count("cache-firma.de", status=304) == 2
+    assert sites.count("cache-firma.de", "/page.html", conditional=True) == 3
+    assert sites.count("cache-firma.de", "/page.html", status=200, conditional=False) == 1
+    assert sites.count("cache-firma.de", conditional=True, status=404) == 1
+
+
+#: A tiny spider run in a subprocess (a Twisted reactor starts once per process): it fetches
+#: the given URLs through the proxy with Scrapy's HTTP cache (RFC 2616 policy) and prints what
+#: it got as JSON: per URL the status, flags and body, plus the crawl's httpcache/* stats.
+CACHED_CRAWL = r"""
+import json, sys
+import scrapy
+from scrapy.crawler import CrawlerProcess
+
+proxy, cache_dir, max_age_0, *urls = sys.argv[1:]
+got = {}
+
+
+class Pages(scrapy.Spider):
+    name = "pages"
+
+    async def start(self):
+        for url in urls:
+            yield scrapy.Request(url, meta={"proxy": proxy}, dont_filter=True)
+
+    def parse(self, response):
+        got[response.url] = [response.status, response.flags, response.text]
+
+
+settings = {
+    "HTTPCACHE_ENABLED": True,
+    "HTTPCACHE_POLICY": "scrapy.extensions.httpcache.RFC2616Policy",
+    "HTTPCACHE_DIR": cache_dir,
+    "ROBOTSTXT_OBEY": False,
+    "RETRY_ENABLED": False,
+    "DOWNLOAD_TIMEOUT": 5,
+    "LOG_LEVEL": "ERROR",
+    "TELNETCONSOLE_ENABLED": False,
+}
+if max_age_0 == "1":
+    settings["DEFAULT_REQUEST_HEADERS"] = {"Cache-Control": "max-age=0"}
+process = CrawlerProcess(settings)
+crawler = process.create_crawler(Pages)
+process.crawl(crawler)
+process.start()
+stats = {k: v for k, v in crawler.stats.get_stats().items() if k.startswith("httpcache/")}
+print(json.dumps({"pages": got, "stats": stats}))
+"""
+
+
+def test_scrapy_http_cache_revalidates_with_304s(tmp_path):
+    """Twice the same crawl with the RFC 2616 cache policy: unchanged pages cost a 304 each."""
+    root, cache = tmp_path / "sites", tmp_path / "cache"
+    _write(root, "cache-firma.de/index.html", "<h1>Start</h1>")
+    _write(root, "cache-firma.de/team/index.html", "<h1>Team</h1>")
+    _write(root, "cache-firma.de/preise.html", "<h1>Preise 2026</h1>")
+    _write(root, "cache-firma.de/_routes.toml", '[[route]]\npath = "/calendar/*"\ntrap = true\n')
+    day_ago = time.time() - 86400
+    for page in (root / "cache-firma.de").rglob("*.html"):
+        os.utime(page, (day_ago, day_ago))
+    urls = [f"http://cache-firma.de{p}" for p in ("/", "/team/", "/preise.html", "/calendar/")]
+
+    def crawl(sites, max_age_0):
+        done = subprocess.run(
+            [sys.executable, "-c", CACHED_CRAWL, sites.proxy_url, str(cache), max_age_0, *urls],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={
+                **os.environ,
+                "no_proxy": "127.0.0.1,localhost",
+                "NO_PROXY": "127.0.0.1,localhost",
+            },
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        return json.loads(done.stdout)
+
+    def log():
+        return {(r.path, r.status, r.conditional) for r in sites.requests}
+
+    with LocalSites(root) as sites:
+        first = crawl(sites, "0")
+        assert log() == {(p, 200, False) for p in ("/", "/team/", "/preise.html", "/calendar/")}
+        assert all(flags == [] for _, flags, _ in first["pages"].values())
+        assert first["stats"]["httpcache/store"] == 3  # the trap page has no validators
+
+        preise = root / "cache-firma.de" / "preise.html"
+        preise.write_text("<h1>Preise 2027</h1>")  # one page changed since
+        os.utime(preise, (day_ago + 60, day_ago + 60))
+        sites.reset()
+        second = crawl(sites, "1")  # Cache-Control: max-age=0: revalidate every cached page
+        assert log() == {
+            ("/", 304, True),
+            ("/team/", 304, True),
+            ("/preise.html", 200, True),
+            ("/calendar/", 200, False),
+        }
+        pages = second["pages"]
+        assert pages["http://cache-firma.de/"][::2] == [200, "<h1>Start</h1>"]
+        assert "cached" in pages["http://cache-firma.de/"][1]
+        assert "cached" in pages["http://cache-firma.de/team/"][1]
+        assert pages["http://cache-firma.de/preise.html"] == [200, [], "<h1>Preise 2027</h1>"]
+        assert "cached" not in pages["http://cache-firma.de/calendar/"][1]
+        assert second["stats"]["httpcache/revalidate"] == 2
+        assert second["stats"]["httpcache/invalidate"] == 1
+
+        sites.reset()
+        third = crawl(sites, "0")  # no Cache-Control: fresh by the Last-Modified heuristic
+        assert log() == {("/calendar/", 200, False)}
+        assert third["pages"]["http://cache-firma.de/preise.html"][2] == "<h1>Preise 2027</h1>"
+        assert all("cached" in v[1] for u, v in third["pages"].items() if "calendar" not in u)
 
 
 # --- the fixture content itself --------------------------------------------------------------
