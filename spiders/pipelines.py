@@ -105,7 +105,9 @@ class StorePipeline:
         """Every page's answer (a 304 arrives as the cached page, 200), robots.txt aside:
         written with the next batch, so a page and the values it gave share one time."""
         if urlsplit(response.url).path != "/robots.txt":
-            self.answers[response.url] = response.status
+            # a 304 reaches here as the cached page (200): the network's answer is in the meta
+            status = 304 if response.meta.get("leadgen_not_modified") else response.status
+            self.answers[response.url] = status
 
     def open_spider(self) -> None:
         from storage.db import make_engine

@@ -316,6 +316,9 @@ class Page(SQLModel, table=True):
     last_checked_at: datetime = Field(default_factory=utcnow)
     last_ok_at: datetime | None = None
     prev_ok_at: datetime | None = None
+    #: the last time the page came in full (2xx, not a 304): the values it gave then are the
+    #: ones a later 304 confirms (``storage.pages.touch_sources``)
+    read_at: datetime | None = None
     failures: int = 0
     retired_at: datetime | None = None
 

@@ -76,9 +76,14 @@ def record_pages(conn: Connection, checks: Iterable[tuple[str, int]], now: datet
     for start in range(0, len(urls), IN_CHUNK):
         part = urls[start : start + IN_CHUNK]
         for row in conn.execute(
-            select(_PG.c.id, _PG.c.url, _PG.c.last_ok_at, _PG.c.failures, _PG.c.retired_at).where(
-                _PG.c.url.in_(part)
-            )
+            select(
+                _PG.c.id,
+                _PG.c.url,
+                _PG.c.last_ok_at,
+                _PG.c.read_at,
+                _PG.c.failures,
+                _PG.c.retired_at,
+            ).where(_PG.c.url.in_(part))
         ).mappings():
             known[row["url"]] = dict(row)
     new_rows: list[dict[str, Any]] = []
@@ -91,6 +96,7 @@ def record_pages(conn: Connection, checks: Iterable[tuple[str, int]], now: datet
             "last_checked_at": now,
             "last_ok_at": old["last_ok_at"] if old else None,
             "prev_ok_at": None,
+            "read_at": old["read_at"] if old else None,
             "failures": old["failures"] if old else 0,
             "retired_at": old["retired_at"] if old else None,
         }
@@ -98,6 +104,8 @@ def record_pages(conn: Connection, checks: Iterable[tuple[str, int]], now: datet
             counts.ok += 1
             row["prev_ok_at"] = row["last_ok_at"]
             row["last_ok_at"] = now
+            if status != 304:
+                row["read_at"] = now
             row["failures"] = 0
             row["retired_at"] = None  # back again
         elif status in GONE_STATUSES:
@@ -114,6 +122,7 @@ def record_pages(conn: Connection, checks: Iterable[tuple[str, int]], now: datet
             if not is_ok(status):
                 del row["prev_ok_at"]  # an answer that is not OK moves neither OK time
                 del row["last_ok_at"]
+                del row["read_at"]
             changed.append({**row, "id": old["id"]})
     insert_rows(conn, _PG, new_rows)
     # rows with the same keys in one executemany
@@ -229,20 +238,36 @@ def retired_pages(conn: Connection, urls: Iterable[str]) -> set[str]:
 def touch_sources(
     conn: Connection, urls: Sequence[str], now: datetime, *, run_id: int | None = None
 ) -> int:
-    """Pages not modified since they were read: every value they gave is seen again now (its
-    observations' last sighting and run, and the last sighting of the companies and current
-    people they showed), without reading the page again.  Returns the observations touched."""
+    """Pages not modified since they were read: the values they gave at their last full read
+    (``pages.read_at``) are seen again now — their observations' last sighting and run, and
+    the last sighting of the companies and current people they showed — without reading the
+    page again.  A value the page no longer gave at that read is not touched.  Returns the
+    observations touched."""
     want = sorted(set(u for u in urls if u))
-    touched = 0
+    ids: list[int] = []
+    entities: dict[str, set[int]] = {"person": set(), "company": set()}
     for start in range(0, len(want), IN_CHUNK):
         part = want[start : start + IN_CHUNK]
-        touched += conn.execute(
-            update(_O).where(_O.c.source.in_(part)).values(last_seen_at=now, last_run_id=run_id)
-        ).rowcount
-        for table, kind, extra in (
-            (_P, "person", (_P.c.gone_at.is_(None),)),
-            (_C, "company", ()),
+        read = dict(conn.execute(select(_PG.c.url, _PG.c.read_at).where(_PG.c.url.in_(part))).all())
+        for oid, source, kind, eid, last in conn.execute(
+            select(_O.c.id, _O.c.source, _O.c.entity_type, _O.c.entity_id, _O.c.last_seen_at).where(
+                _O.c.source.in_(part)
+            )
         ):
-            shown = select(_O.c.entity_id).where(_O.c.entity_type == kind, _O.c.source.in_(part))
-            conn.execute(update(table).where(table.c.id.in_(shown), *extra).values(last_seen=now))
-    return touched
+            at = read.get(source)
+            if at is None or _after(at, last):
+                continue  # not on the page when it was last read
+            ids.append(oid)
+            if kind in entities:
+                entities[kind].add(eid)
+    for start in range(0, len(ids), IN_CHUNK):
+        part = ids[start : start + IN_CHUNK]
+        conn.execute(
+            update(_O).where(_O.c.id.in_(part)).values(last_seen_at=now, last_run_id=run_id)
+        )
+    for table, kind, extra in ((_P, "person", (_P.c.gone_at.is_(None),)), (_C, "company", ())):
+        eids = sorted(entities[kind])
+        for start in range(0, len(eids), IN_CHUNK):
+            part = eids[start : start + IN_CHUNK]
+            conn.execute(update(table).where(table.c.id.in_(part), *extra).values(last_seen=now))
+    return len(ids)

@@ -60,9 +60,17 @@ def test_refresh_recrawls_whats_due_and_marks_a_leaver_gone(sqlite_url, tmp_path
     with engine.connect() as conn:
         assert conn.execute(select(Person.id).where(Person.full_name == LEAVER)).first()
 
+    sites.reset()
     first = _refresh(sqlite_url, jobs, sites, mail)
     assert first["status"] == "ok" and first["due"] == 4  # never refreshed: all due
     assert first["stages"]["crawl"]["status"] == "ok"
+    # the run filled the HTTP cache: every page is asked for conditionally, none changed
+    counts = first["stages"]["crawl"]["counts"]
+    pages_304 = sum(1 for r in sites.requests if r.status == 304)
+    assert pages_304 > 0 and counts["not_modified"] == pages_304
+    assert all(r.conditional for r in sites.requests if r.status == 304)
+    assert counts["unchanged"] > 0 and counts["bytes"] < 5_000  # robots.txt, a 404 page …
+    assert counts["people_new"] == 0 and counts["companies_new"] == 0
     assert first["stages"]["people"] == {"gone": 0}
     assert first["stages"]["score"]["counts"]["scored"] == 4
     with engine.connect() as conn:
@@ -78,7 +86,11 @@ def test_refresh_recrawls_whats_due_and_marks_a_leaver_gone(sqlite_url, tmp_path
     page.write_text(_without(text, LEAVER), encoding="utf-8")
     with engine.begin() as conn:
         conn.execute(update(Company).values(refreshed_at=None))
+    sites.reset()
     once = _refresh(sqlite_url, jobs, sites, mail, "--skip", "enrich", "--skip", "score")
+    # the changed team page came in full, the others as 304
+    team = [r for r in sites.requests if r.host == "severny-veter.ru" and "komanda" in r.path]
+    assert [r.status for r in team] == [200] and team[0].conditional
     assert once["stages"]["people"] == {"gone": 0}  # once without them: not yet
     assert "enrich" not in once["stages"] and "score" not in once["stages"]
     with engine.begin() as conn:

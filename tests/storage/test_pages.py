@@ -175,3 +175,16 @@ def test_an_unchanged_page_sees_its_people_again_without_being_read(engine):
     assert str(anna)[:10] == str(_week(2))[:10]
     with write_transaction(engine) as conn:
         assert touch_sources(conn, [], _week(3)) == 0
+
+
+def test_a_304_confirms_only_what_the_page_showed_when_last_read(engine):
+    from storage.pages import touch_sources
+
+    _crawl(engine, _week(0), {TEAM: (200, ["Anna Berg", "Olaf Kurz"])})
+    _crawl(engine, _week(1), {TEAM: (200, ["Anna Berg"])})  # read without Olaf
+    for week in (2, 3):  # then unchanged: 304, nothing read
+        with write_transaction(engine) as conn:
+            touch_sources(conn, [TEAM], _week(week))
+            record_pages(conn, [(TEAM, 304)], _week(week))
+    # Olaf's old sighting on the page is not confirmed by the 304s: he is gone, Anna is not
+    assert _gone(engine, _week(3)) == ["Olaf Kurz"]

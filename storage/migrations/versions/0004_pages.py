@@ -25,6 +25,7 @@ def upgrade() -> None:
     sa.Column('last_checked_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('last_ok_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('prev_ok_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('read_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('failures', sa.Integer(), nullable=False),
     sa.Column('retired_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id'),
