@@ -283,14 +283,7 @@ def _run_segment(
                         [*http_cache_settings(), *crawl_settings],
                         update,
                     )
-                done[key] = {
-                    "status": result.get("status"),
-                    "seconds": round(time.monotonic() - t0, 1),
-                    "counts": result.get("counts") or {},
-                    "reason": result.get("reason"),
-                    "run_id": result.get("run_id"),
-                    "problems": len(result.get("problems") or ()),
-                }
+                done[key] = crawl_info(result, time.monotonic() - t0)
                 _save_state(state_file, state)
                 display.note(_crawl_note(data["name"], done[key]))
 
@@ -355,6 +348,25 @@ def http_cache_settings() -> list[str]:
         f"HTTPCACHE_DIR={(jobs_dir() / 'httpcache').resolve()}",
         "LEADGEN_REVALIDATE=true",
     ]
+
+
+def crawl_info(result: dict[str, Any], seconds: float) -> dict[str, Any]:
+    """What a run or refresh keeps of one crawl's summary (``leadgen crawl --json``)."""
+    return {
+        "status": result.get("status"),
+        "seconds": round(seconds, 1),
+        "counts": result.get("counts") or {},
+        "reason": result.get("reason"),
+        "run_id": result.get("run_id"),
+        "problems": len(result.get("problems") or ()),
+    }
+
+
+#: ``--proxy`` of the commands that crawl.
+ProxyOption = Annotated[
+    str | None,
+    typer.Option(envvar="LEADGEN_PROXY", help="HTTP forward proxy for every crawl request."),
+]
 
 
 def _crawl_note(name: str, info: dict[str, Any]) -> str:
@@ -437,10 +449,7 @@ def run_cmd(
     smtp: Annotated[
         bool, typer.Option("--smtp", help="Verify emails by SMTP in the enrich stage.")
     ] = False,
-    proxy: Annotated[
-        str | None,
-        typer.Option(envvar="LEADGEN_PROXY", help="HTTP forward proxy for every crawl request."),
-    ] = None,
+    proxy: ProxyOption = None,
     nameserver: NameserverOption = None,
     smtp_port: SmtpPortOption = 25,
     timeout: TimeoutOption = 10.0,

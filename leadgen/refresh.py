@@ -25,7 +25,15 @@ from rich.console import Console
 
 from leadgen.cli import _fail, _state, app, err
 from leadgen.locks import AlreadyRunning, jobs_dir, segment_lock
-from leadgen.pipeline import EXIT_BUSY, Interrupted, _crawl, _crawl_note, http_cache_settings
+from leadgen.pipeline import (
+    EXIT_BUSY,
+    Interrupted,
+    ProxyOption,
+    _crawl,
+    _crawl_note,
+    crawl_info,
+    http_cache_settings,
+)
 from leadgen.verifying import (
     HeloOption,
     MailFromOption,
@@ -117,14 +125,7 @@ def refresh_segment(
             t0 = time.monotonic()
             with display.stage("crawl", "pages", f"{len(due)} websites") as update:
                 result = _crawl(database_url, "company", domains, proxy, settings, update)
-            info = {
-                "status": result.get("status"),
-                "seconds": round(time.monotonic() - t0, 1),
-                "counts": result.get("counts") or {},
-                "reason": result.get("reason"),
-                "run_id": result.get("run_id"),
-                "problems": len(result.get("problems") or ()),
-            }
+            info = crawl_info(result, time.monotonic() - t0)
             stages["crawl"] = info
             display.note(
                 _crawl_note("websites", info)
@@ -216,10 +217,7 @@ def refresh_cmd(
         typer.Option(help="Leave out a stage: crawl, people, enrich or score (repeatable)."),
     ] = None,
     smtp: Annotated[bool, typer.Option("--smtp", help="Verify emails by SMTP too.")] = False,
-    proxy: Annotated[
-        str | None,
-        typer.Option(envvar="LEADGEN_PROXY", help="HTTP forward proxy for every crawl request."),
-    ] = None,
+    proxy: ProxyOption = None,
     nameserver: NameserverOption = None,
     smtp_port: SmtpPortOption = 25,
     timeout: TimeoutOption = 10.0,
