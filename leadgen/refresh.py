@@ -83,7 +83,7 @@ def refresh_segment(
     from storage.clock import utcnow
     from storage.db import write_transaction
     from storage.pages import people_gone
-    from storage.refresh import due_accounts, mark_refreshed
+    from storage.refresh import due_accounts, mark_refreshed, segment_dqi
 
     started_at = utcnow()
     t_start = time.monotonic()
@@ -96,6 +96,7 @@ def refresh_segment(
     stages = summary["stages"]
     with engine.connect() as conn:
         due = due_accounts(conn, segment.name, segment.refresh, started_at, limit=limit)
+        summary["dqi_before"] = segment_dqi(conn, segment.name)
     summary["due"] = len(due)
     summary["due_by_tier"] = {
         t: sum(1 for d in due if d.tier == t) for t in sorted({d.tier for d in due})
@@ -182,6 +183,8 @@ def refresh_segment(
             display.passed("score", "no segment file given (the stored one is not re-scored)")
     with engine.connect() as conn:
         changes = list_changes(conn, started_at, segment=segment.name)
+        summary["dqi"] = segment_dqi(conn, segment.name)
+    summary["dqi_target"] = segment.quality.target
     summary["changes"] = changes
     summary["status"] = "partial" if summary["failed"] else "ok"
     summary["seconds"] = round(time.monotonic() - t_start, 1)
@@ -288,9 +291,17 @@ def refresh_cmd(
     else:
         from leadgen.changes import print_changes
 
+        dqi = summary["dqi"]
+        before = summary["dqi_before"]
         err.print(
             f"refresh {summary['segment']}: {summary['due']} accounts due, "
-            f"{len(summary['changes'])} changes, {summary['status']} in {summary['seconds']} s",
+            f"{len(summary['changes'])} changes, {summary['status']} in {summary['seconds']} s; "
+            + (
+                f"data-quality index {dqi:.1%} (was {before:.1%}, target "
+                f"{summary['dqi_target']:.0%})"
+                if dqi is not None and before is not None
+                else "data-quality index: not scored"
+            ),
             highlight=False,
         )
         print_changes(summary["changes"], summary["started_at"][:16].replace("T", " "))

@@ -87,3 +87,11 @@ def mark_refreshed(conn: Connection, company_ids: Sequence[int], when: datetime)
         part = ids[start : start + IN_CHUNK]
         n += conn.execute(update(_C).where(_C.c.id.in_(part)).values(refreshed_at=when)).rowcount
     return n
+
+
+def segment_dqi(conn: Connection, segment: str) -> float | None:
+    """The segment's data-quality index as its stored scores say (the mean of the accounts'),
+    None when nothing is scored."""
+    sid = segment_id(conn, segment)
+    value = conn.execute(select(func.avg(_S.c.dqi)).where(_S.c.segment_id == sid)).scalar()
+    return None if value is None else round(float(value), 4)

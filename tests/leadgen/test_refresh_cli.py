@@ -73,6 +73,9 @@ def test_refresh_recrawls_whats_due_and_marks_a_leaver_gone(sqlite_url, tmp_path
     assert counts["people_new"] == 0 and counts["companies_new"] == 0
     assert first["stages"]["people"] == {"gone": 0}
     assert first["stages"]["score"]["counts"]["scored"] == 4
+    # the base's data-quality index is kept (reported before and after, with the target)
+    assert first["dqi_before"] is not None and first["dqi"] >= first["dqi_before"]
+    assert first["dqi_target"] == 0.95
     with engine.connect() as conn:
         assert None not in conn.execute(select(Company.refreshed_at)).scalars().all()
     # refreshed today: nothing is due for a month (strategic) or a quarter
@@ -112,7 +115,7 @@ def test_refresh_recrawls_whats_due_and_marks_a_leaver_gone(sqlite_url, tmp_path
         "--nameserver", mail.nameserver, "--smtp-port", str(mail.smtp_port), "--limit", "1", *FAST,
     )  # fmt: skip
     assert r.exit_code == 0, r.output
-    assert "1 accounts due" in r.output
+    assert "1 accounts due" in r.output and "data-quality index" in r.output
 
 
 def _without(html: str, name: str) -> str:
