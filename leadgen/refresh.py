@@ -83,7 +83,7 @@ def refresh_segment(
     from storage.clock import utcnow
     from storage.db import write_transaction
     from storage.pages import people_gone
-    from storage.refresh import due_accounts, mark_refreshed, segment_dqi
+    from storage.refresh import due_accounts, mark_refreshed, reached, segment_dqi
 
     started_at = utcnow()
     t_start = time.monotonic()
@@ -134,9 +134,13 @@ def refresh_segment(
             )
             if info["status"] == "failed":
                 summary["failed"].append("crawl")
-            else:
+            else:  # only the sites that answered count as refreshed; the rest stay due
                 with write_transaction(engine) as conn:
+                    ids = reached(conn, due, started_at)
                     mark_refreshed(conn, ids, started_at)
+                info["refreshed"] = len(ids)
+                if len(ids) < len(due):
+                    display.note(f"  {len(due) - len(ids)} websites did not answer: still due")
         else:
             display.passed("crawl", "nothing due")
         # -- people no page shows any more --------------------------------------------------

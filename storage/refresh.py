@@ -12,15 +12,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, func, select, update
 
 from storage.bulk import IN_CHUNK
-from storage.models import Company, Score
+from storage.models import Company, Page, Score
 from storage.scores import segment_id
 
 _C = Company.__table__
 _S = Score.__table__
+_PG = Page.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +97,41 @@ def segment_dqi(conn: Connection, segment: str) -> float | None:
     sid = segment_id(conn, segment)
     value = conn.execute(select(func.avg(_S.c.dqi)).where(_S.c.segment_id == sid)).scalar()
     return None if value is None else round(float(value), 4)
+
+
+def reached(conn: Connection, due: Sequence[DueAccount], since: datetime) -> list[int]:
+    """Of the due accounts, those whose website answered (a page 2xx or 304, ``storage.pages``)
+    at or after ``since``: only they count as refreshed; a site that could not be reached
+    stays due for the next pass."""
+    cutoff = since.strftime("%Y-%m-%d %H:%M:%S")
+    out = []
+    for d in due:
+        text = d.site if "://" in d.site else f"http://{d.site}"
+        host = (urlsplit(text).hostname or "").lower()
+        if host.startswith("www."):
+            host = host[4:]
+        found = False
+        for scheme in ("http", "https"):
+            for name in (host, f"www.{host}"):
+                lo, hi = f"{scheme}://{name}/", f"{scheme}://{name}0"  # "0" sorts after "/"
+                for (ok,) in conn.execute(
+                    select(_PG.c.last_ok_at).where(
+                        _PG.c.url >= lo, _PG.c.url < hi, _PG.c.last_ok_at.is_not(None)
+                    )
+                ):
+                    if _text(ok) >= cutoff:
+                        found = True
+                        break
+                if found:
+                    break
+            if found:
+                break
+        if found:
+            out.append(d.company_id)
+    return out
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)[:19].replace("T", " ")

@@ -60,10 +60,20 @@ def test_refresh_recrawls_whats_due_and_marks_a_leaver_gone(sqlite_url, tmp_path
     with engine.connect() as conn:
         assert conn.execute(select(Person.id).where(Person.full_name == LEAVER)).first()
 
+    # one website is down during the first refresh (every page 404): it stays due
+    down = root / "hofmann-holzbau.de"
+    shutil.move(down, tmp_path / "hofmann-away")
+    down.mkdir()
     sites.reset()
     first = _refresh(sqlite_url, jobs, sites, mail)
     assert first["status"] == "ok" and first["due"] == 4  # never refreshed: all due
-    assert first["stages"]["crawl"]["status"] == "ok"
+    assert first["stages"]["crawl"]["status"] == "partial"  # the 404s are the crawl's problems
+    assert first["stages"]["crawl"]["refreshed"] == 3
+    with engine.connect() as conn:
+        waiting = conn.execute(select(Company.domain).where(Company.refreshed_at.is_(None)))
+        assert waiting.scalars().all() == ["hofmann-holzbau.de"]
+    down.rmdir()
+    shutil.move(tmp_path / "hofmann-away", down)
     # the run filled the HTTP cache: every page is asked for conditionally, none changed
     counts = first["stages"]["crawl"]["counts"]
     pages_304 = sum(1 for r in sites.requests if r.status == 304)
@@ -76,11 +86,13 @@ def test_refresh_recrawls_whats_due_and_marks_a_leaver_gone(sqlite_url, tmp_path
     # the base's data-quality index is kept (reported before and after, with the target)
     assert first["dqi_before"] is not None and first["dqi"] >= first["dqi_before"]
     assert first["dqi_target"] == 0.95
+    # refreshed today: nothing is due for a month (strategic) or a quarter, but the site that
+    # was down; it answers now
+    again = _refresh(sqlite_url, jobs, sites, mail)
+    assert again["due"] == 1 and again["stages"]["crawl"]["refreshed"] == 1
     with engine.connect() as conn:
         assert None not in conn.execute(select(Company.refreshed_at)).scalars().all()
-    # refreshed today: nothing is due for a month (strategic) or a quarter
-    again = _refresh(sqlite_url, jobs, sites, mail)
-    assert again["due"] == 0 and "crawl" not in again["stages"] and "people" not in again["stages"]
+    assert _refresh(sqlite_url, jobs, sites, mail)["due"] == 0
 
     # the leaver is taken off the team page; the accounts come due again
     page = root / TEAM
