@@ -31,10 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_run import segment_text  # noqa: E402
-from bench.crawlsite.render import write_world  # noqa: E402
+from bench.bench_run import prepare  # noqa: E402
 from bench.crawlsite.server import NginxSites, find_nginx  # noqa: E402
-from bench.crawlsite.world import PER_PAGE, SITE_PAGES, build_world  # noqa: E402
 
 
 def _crawl_counts(summary: dict) -> dict:
@@ -60,19 +58,7 @@ def main() -> int:
         print("needs nginx: apt-get install nginx-light", file=sys.stderr)
         return 2
     work = Path(tempfile.mkdtemp(prefix="leadgen-bench-refresh-"))
-    per_company = 1 + len(SITE_PAGES["ru"]) + 1 / PER_PAGE
-    world = build_world(int(args.companies * per_company) + 1, args.seed)
-    written = write_world(world, work / "sites")
-    print(f"world: {len(world.companies)} companies, {written['html_pages']} HTML pages")
-    segment = work / "segment.toml"
-    segment.write_text(segment_text(world.list_url(1), world.list_pages + 10), encoding="utf-8")
-    env = {
-        **os.environ,
-        "LEADGEN_JOBS_DIR": str(work / "jobs"),
-        "no_proxy": "127.0.0.1,localhost",
-        "NO_PROXY": "127.0.0.1,localhost",
-    }
-    env.pop("LEADGEN_DATABASE_URL", None)
+    segment, env = prepare(work, args.companies, args.seed)
     results = {}
     with NginxSites(work / "sites", work / "nginx") as server:
         for command in ("run", "refresh"):

@@ -86,6 +86,29 @@ def segment_text(start: str, max_pages: int) -> str:
     return "\n".join(lines) + "\n" + SCORING
 
 
+def prepare(work: Path, companies: int, seed: int) -> tuple[Path, dict[str, str]]:
+    """The generated world under ``work/sites``, the segment file pointing at its directory,
+    and the environment for leadgen processes (jobs under ``work/jobs``, nothing proxied
+    outside)."""
+    per_company = 1 + len(SITE_PAGES["ru"]) + 1 / PER_PAGE
+    world = build_world(int(companies * per_company) + 1, seed)
+    written = write_world(world, work / "sites")
+    print(
+        f"world: {len(world.companies)} companies, {written['html_pages']} HTML pages, "
+        f"{world.people} people"
+    )
+    segment = work / "segment.toml"
+    segment.write_text(segment_text(world.list_url(1), world.list_pages + 10), encoding="utf-8")
+    env = {
+        **os.environ,
+        "LEADGEN_JOBS_DIR": str(work / "jobs"),
+        "no_proxy": "127.0.0.1,localhost",
+        "NO_PROXY": "127.0.0.1,localhost",
+    }
+    env.pop("LEADGEN_DATABASE_URL", None)
+    return segment, env
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--companies", type=int, default=2000)
@@ -103,22 +126,7 @@ def main() -> int:
         print("needs nginx: apt-get install nginx-light", file=sys.stderr)
         return 2
     work = Path(tempfile.mkdtemp(prefix="leadgen-bench-run-"))
-    per_company = 1 + len(SITE_PAGES["ru"]) + 1 / PER_PAGE
-    world = build_world(int(args.companies * per_company) + 1, args.seed)
-    written = write_world(world, work / "sites")
-    print(
-        f"world: {len(world.companies)} companies, {written['html_pages']} HTML pages, "
-        f"{world.people} people"
-    )
-    segment = work / "segment.toml"
-    segment.write_text(segment_text(world.list_url(1), world.list_pages + 10), encoding="utf-8")
-    env = {
-        **os.environ,
-        "LEADGEN_JOBS_DIR": str(work / "jobs"),
-        "no_proxy": "127.0.0.1,localhost",
-        "NO_PROXY": "127.0.0.1,localhost",
-    }
-    env.pop("LEADGEN_DATABASE_URL", None)
+    segment, env = prepare(work, args.companies, args.seed)
     with NginxSites(work / "sites", work / "nginx") as server:
         cmd = [
             sys.executable,
