@@ -101,8 +101,10 @@ def segment_dqi(conn: Connection, segment: str) -> float | None:
 
 def reached(conn: Connection, due: Sequence[DueAccount], since: datetime) -> list[int]:
     """Of the due accounts, those whose website answered (a page 2xx or 304, ``storage.pages``)
-    at or after ``since``: only they count as refreshed; a site that could not be reached
-    stays due for the next pass."""
+    after ``since``: only they count as refreshed; a site that could not be reached stays due
+    for the next pass.  Times are kept to the second: an answer in the very second the pass
+    began may be an earlier crawl's, so it does not count (the safe side: the account stays
+    due; a pass's own crawl starts a process first and answers later)."""
     cutoff = since.strftime("%Y-%m-%d %H:%M:%S")
     out = []
     for d in due:
@@ -119,7 +121,7 @@ def reached(conn: Connection, due: Sequence[DueAccount], since: datetime) -> lis
                         _PG.c.url >= lo, _PG.c.url < hi, _PG.c.last_ok_at.is_not(None)
                     )
                 ):
-                    if _text(ok) >= cutoff:
+                    if _text(ok) > cutoff:
                         found = True
                         break
                 if found:
