@@ -136,6 +136,9 @@ class ListSpider(LeadSpider):
                 playwright=True,
                 playwright_page_methods=methods,
                 playwright_page_goto_kwargs={"wait_until": "networkidle"},
+                # A rendered page is its HTML plus the data its scripts fetched: an unchanged
+                # HTML (304) says nothing about that data, so the HTTP cache is not used.
+                dont_cache=True,
             )
         # Filtered like any request: a resumed crawl must not fetch its start page again.
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, priority=10)

@@ -233,3 +233,19 @@ def test_forgotten_people_and_domains_are_never_stored_again(sqlite_url, fresh_s
     assert "galiev" not in stored.lower() and "Галиев" not in stored
     assert "Хабибуллина Алсу Ринатовна" in snap["stroymontazh-kzn.ru"]["people"]
     assert summary["counts"]["suppressed"] > 0
+
+
+def test_a_rendered_page_is_never_served_from_the_http_cache(sqlite_url, fresh_sites, tmp_path):
+    """`leadgen run` and `refresh` crawl through the HTTP cache with every page revalidated;
+    a JavaScript page's data comes from its scripts, so its HTML is never cached: a second
+    crawl renders it again (no conditional request) and finds the same exhibitors."""
+    cache = ("HTTPCACHE_ENABLED=true", f"HTTPCACHE_DIR={tmp_path / 'cache'}")
+    settings = (*FAST, *cache, "LEADGEN_REVALIDATE=true")
+    args = ("exhibitors", "--source", str(SOURCES_DIR / "expo-live.toml"))
+    run_crawl(sqlite_url, fresh_sites.proxy_url, *args, settings=settings, cwd=tmp_path)
+    first = snapshot(sqlite_url)
+    fresh_sites.reset()
+    run_crawl(sqlite_url, fresh_sites.proxy_url, *args, settings=settings, cwd=tmp_path)
+    assert snapshot(sqlite_url) == first and len(first) == len(EXPECTED["exhibitors"]["companies"])
+    live = [r for r in fresh_sites.requests if r.path.startswith("/live")]
+    assert live and not any(r.conditional for r in live)
