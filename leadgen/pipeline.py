@@ -350,6 +350,14 @@ def http_cache_settings() -> list[str]:
     ]
 
 
+def check_skip(skip: list[str] | None, stages: Sequence[str]) -> set[str]:
+    """``--skip`` values, each one of ``stages`` (exit 2 naming the unknown ones)."""
+    unknown = sorted(set(skip or ()) - set(stages))
+    if unknown:
+        _fail(f"--skip: unknown stage(s) {', '.join(unknown)}; stages: {', '.join(stages)}", 2)
+    return set(skip or ())
+
+
 def crawl_info(result: dict[str, Any], seconds: float) -> dict[str, Any]:
     """What a run or refresh keeps of one crawl's summary (``leadgen crawl --json``)."""
     return {
@@ -475,9 +483,7 @@ def run_cmd(
     from leadgen.crawling import checked_settings
     from scoring import SegmentError
 
-    unknown = sorted(set(skip or ()) - set(STAGES))
-    if unknown:
-        _fail(f"--skip: unknown stage(s) {', '.join(unknown)}; stages: {', '.join(STAGES)}", 2)
+    check_skip(skip, STAGES)
     if not segment_file.is_file():
         _fail(f"{segment_file}: no such file", 2)
     checked_settings(set_ or [])  # refused here, before anything runs; passed on as given

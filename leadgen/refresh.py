@@ -31,6 +31,7 @@ from leadgen.pipeline import (
     ProxyOption,
     _crawl,
     _crawl_note,
+    check_skip,
     crawl_info,
     http_cache_settings,
 )
@@ -249,9 +250,7 @@ def refresh_cmd(
     from scoring import SegmentError
     from storage.scores import UnknownSegment
 
-    unknown = sorted(set(skip or ()) - set(STAGES))
-    if unknown:
-        _fail(f"--skip: unknown stage(s) {', '.join(unknown)}; stages: {', '.join(STAGES)}", 2)
+    check_skip(skip, STAGES)
     checked_settings(set_ or [])
     engine = _engine()
     try:

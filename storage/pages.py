@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from storage.bulk import IN_CHUNK, insert_rows, update_rows
+from storage.clock import second_text
 from storage.models import ChangeEvent, Company, Observation, Page, Person
 
 _PG = Page.__table__
@@ -210,9 +211,8 @@ def people_gone(
 
 
 def _after(a: Any, b: Any) -> bool:
-    """``a > b`` for two stored times (SQLite may give text, PostgreSQL datetimes): compared
-    to the second, both UTC."""
-    return _key(a) > _key(b)
+    """``a > b`` for two stored times, compared to the second."""
+    return second_text(a) > second_text(b)
 
 
 def _key(value: Any) -> str:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection, func, select, update
 
 from storage.bulk import IN_CHUNK
+from storage.clock import second_text
 from storage.models import Company, Page, Score
 from storage.scores import segment_id
 
@@ -60,10 +61,7 @@ def due_accounts(
             continue
         days = cadence_days.get(t, 90)
         if refreshed is not None:
-            last = refreshed if isinstance(refreshed, datetime) else _parse(refreshed)
-            if last.tzinfo is None:
-                last = last.replace(tzinfo=now.tzinfo)
-            if now - last < timedelta(days=days):
+            if second_text(refreshed) > second_text(now - timedelta(days=days)):
                 continue
         due.append(DueAccount(cid, name, site, t, refreshed))
     due.sort(
@@ -75,10 +73,6 @@ def due_accounts(
         )
     )
     return due[:limit] if limit is not None else due
-
-
-def _parse(text: str) -> datetime:
-    return datetime.fromisoformat(str(text)[:19])
 
 
 def mark_refreshed(conn: Connection, company_ids: Sequence[int], when: datetime) -> int:
@@ -105,7 +99,7 @@ def reached(conn: Connection, due: Sequence[DueAccount], since: datetime) -> lis
     for the next pass.  Times are kept to the second: an answer in the very second the pass
     began may be an earlier crawl's, so it does not count (the safe side: the account stays
     due; a pass's own crawl starts a process first and answers later)."""
-    cutoff = since.strftime("%Y-%m-%d %H:%M:%S")
+    cutoff = second_text(since)
     out = []
     for d in due:
         text = d.site if "://" in d.site else f"http://{d.site}"
@@ -121,7 +115,7 @@ def reached(conn: Connection, due: Sequence[DueAccount], since: datetime) -> lis
                         _PG.c.url >= lo, _PG.c.url < hi, _PG.c.last_ok_at.is_not(None)
                     )
                 ):
-                    if _text(ok) > cutoff:
+                    if second_text(ok) > cutoff:
                         found = True
                         break
                 if found:
@@ -131,9 +125,3 @@ def reached(conn: Connection, due: Sequence[DueAccount], since: datetime) -> lis
         if found:
             out.append(d.company_id)
     return out
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    return str(value)[:19].replace("T", " ")
