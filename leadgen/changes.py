@@ -55,6 +55,8 @@ def _detail(e: dict[str, Any]) -> str:
         old = ", ".join(e["old"]) if isinstance(e["old"], list) else (e["old"] or "—")
         new = ", ".join(e["new"]) if isinstance(e["new"], list) else (e["new"] or "—")
         return f"phones {old} → {new}"
+    if kind == "retired":
+        return f"{e['field']} {e['old']} retired: {e['new']}"
     if kind == "merged":
         return f"{e['old'] or 'a duplicate'} merged into it ({e['new'] or 'no reason given'})"
     return f"{e['field']}: {e['old'] if e['old'] is not None else '—'} → {e['new']}"

@@ -4,8 +4,9 @@ One pass: take the segment's lock (a refresh or run of the same segment going: e
 pick the accounts due by their tier's cadence (``storage.refresh.due_accounts``) → re-crawl
 their websites with the company spider through Scrapy's HTTP cache, every page revalidated
 (``LEADGEN_REVALIDATE``: a conditional request, 304 Not Modified for a page that did not
-change) → mark them refreshed → people no page shows any more are marked gone
-(``storage.pages.people_gone``) → enrich them (addresses past their re-check age and earlier
+change) → mark them refreshed → people no page shows any more are marked gone, and the
+contact values only such pages gave are retired (``storage.pages.people_gone`` /
+``values_gone``) → enrich them (addresses past their re-check age and earlier
 temporary failures are verified again) → score the segment again → print what changed since the
 pass began (``storage.changes``).  Exit 0 when every stage worked, 1 when one failed (for
 monitoring), 2 for a bad segment, 75 when another pass of the segment is going.
@@ -83,7 +84,7 @@ def refresh_segment(
     from storage.changes import list_changes
     from storage.clock import utcnow
     from storage.db import write_transaction
-    from storage.pages import people_gone
+    from storage.pages import people_gone, values_gone
     from storage.refresh import due_accounts, mark_refreshed, reached, segment_dqi
 
     started_at = utcnow()
@@ -149,9 +150,14 @@ def refresh_segment(
             display.passed("people", "skipped (--skip)")
         elif "crawl" in stages and "crawl" not in summary["failed"]:
             with write_transaction(engine) as conn:
-                gone = people_gone(conn, utcnow(), company_ids=ids)
-            stages["people"] = {"gone": len(gone)}
-            display.note(f"  people: {len(gone)} no longer shown on their pages, marked gone")
+                now = utcnow()
+                gone = people_gone(conn, now, company_ids=ids)
+                retired = values_gone(conn, now, company_ids=ids)
+            stages["people"] = {"gone": len(gone), "retired": retired.as_dict()}
+            display.note(
+                f"  people: {len(gone)} no longer shown on their pages, marked gone; "
+                f"{retired.total} contact values only such pages gave retired"
+            )
         else:
             display.passed("people", "nothing re-crawled")
         # -- enrich: new people, re-checks due ----------------------------------------------

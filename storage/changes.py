@@ -19,6 +19,10 @@ A prospect base decays; what sales need to hear about is a short list of facts:
     an address's verification status changed (``valid`` -> ``invalid``: it bounces now);
 ``phone_changed``
     a person's or company's phones changed (old and new lists);
+``retired``
+    a contact value (company or person phone, address, postal code, company email) that only
+    pages no longer showing it supported was taken out (``field``, ``old``: the value,
+    ``new``: why; ``storage.pages.values_gone``);
 ``changed``
     any other field of a company or person (``field``, ``old``, ``new``);
 ``merged``
@@ -56,6 +60,7 @@ KINDS = (
     "email_new",
     "email_status",
     "phone_changed",
+    "retired",
     "changed",
     "merged",
 )
@@ -242,6 +247,7 @@ def list_changes(
         "decision_maker_new",
         "email_status",
         "phone_changed",
+        "retired",
         "changed",
         "merged",
     }
@@ -266,6 +272,16 @@ def list_changes(
                         _event(
                             at, "merged", cid, None, field=etype, old=old, new=new,
                             person_id=eid if etype == "person" else None,
+                        )
+                    )  # fmt: skip
+                continue
+            if kind == "retired":
+                if "retired" in changed_kinds:  # old: the value, new: why
+                    events.append(
+                        _event(
+                            at, "retired", cid, None, field=field, old=old, new=new,
+                            person_id=eid if etype == "person" else None,
+                            email=old if etype == "email" else None,
                         )
                     )  # fmt: skip
                 continue

@@ -10,6 +10,9 @@ keep the base honest without a person ever deleting anything by hand:
   last time it showed them — "gone after two refreshes without being seen".  People known only
   from imports are never judged by crawls; a person seen again later comes back (the
   repository clears ``gone_at`` on a new sighting).
+- **A contact value gone**: a company phone, address or postal code, a person's phone, or a
+  company address (``info@``) found on the web is retired by the same rule when only pages
+  gave it (``values_gone``); a value an import also gives stays.
 
 Times are the database's clock (``storage.clock``); a page's fetch and the items it gave are
 stored with the same batch time, so "fetched after the last sighting" is a strict comparison.
@@ -22,17 +25,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, delete, select, update
 
 from storage.bulk import IN_CHUNK, insert_rows, update_rows
 from storage.clock import second_text
-from storage.models import ChangeEvent, Company, Observation, Page, Person
+from storage.models import ChangeEvent, Company, Email, Observation, Page, Person
 
 _PG = Page.__table__
 _O = Observation.__table__
 _P = Person.__table__
 _CH = ChangeEvent.__table__
 _C = Company.__table__
+_E = Email.__table__
 
 #: 404 / 410 answers in a row that retire a page.
 RETIRE_AFTER = 2
@@ -165,27 +169,12 @@ def people_gone(
             pages = seen.setdefault(pid, {})
             if source not in pages or last > pages[source]:
                 pages[source] = last
-    urls = sorted({u for pages in seen.values() for u in pages})
-    state: dict[str, tuple[Any, Any]] = {}
-    for start in range(0, len(urls), IN_CHUNK):
-        part = urls[start : start + IN_CHUNK]
-        for url, prev_ok, retired in conn.execute(
-            select(_PG.c.url, _PG.c.prev_ok_at, _PG.c.retired_at).where(_PG.c.url.in_(part))
-        ):
-            state[url] = (prev_ok, retired)
+    state = _page_states(conn, (u for pages in seen.values() for u in pages))
     gone: list[tuple[int, str]] = []
     for pid, pages in seen.items():
-        reasons = []
-        for url, last in sorted(pages.items()):
-            prev_ok, retired = state.get(url, (None, None))
-            if retired is not None:
-                reasons.append(f"{url} gone (404/410 {RETIRE_AFTER} times)")
-            elif prev_ok is not None and _after(prev_ok, last):
-                reasons.append(f"not on {url} for two fetches")
-            else:
-                break  # a page that may still show them
-        else:
-            gone.append((pid, "; ".join(reasons)))
+        reason = _no_longer_shown(pages, state)
+        if reason is not None:
+            gone.append((pid, reason))
     if not gone:
         return []
     update_rows(conn, _P, [{"gone_at": now, "id": pid} for pid, _ in gone])
@@ -210,15 +199,240 @@ def people_gone(
     return [pid for pid, _ in gone]
 
 
+#: The contact values a page that no longer shows them takes with it: how to reach the
+#: account, which a vanished contact page makes doubtful.  What the company *is* (name, domain,
+#: INN, city, industry, size) is not retired: a page going away does not contradict it.
+RETIRED_COMPANY_FIELDS = ("phone", "address", "postal_code")
+
+
+@dataclass(slots=True)
+class RetiredValues:
+    phones: int = 0  # company and person phones
+    addresses: int = 0  # address and postal code
+    emails: int = 0  # company addresses (info@, sales@) found on the web
+
+    @property
+    def total(self) -> int:
+        return self.phones + self.addresses + self.emails
+
+    def as_dict(self) -> dict[str, int]:
+        return {"phones": self.phones, "addresses": self.addresses, "emails": self.emails}
+
+
+def values_gone(
+    conn: Connection,
+    now: datetime,
+    *,
+    company_ids: Sequence[int] | None = None,
+    run_id: int | None = None,
+) -> RetiredValues:
+    """Retire the contact values of ``company_ids`` (or all) that only pages no longer showing
+    them supported — by the rule people are judged by: every web page that gave the value is
+    retired (404/410 twice) or was fetched successfully twice since it last showed it.  A value
+    any other source gives (an import, a page still showing it) stays.
+
+    Retired: company phones (taken out of ``companies.phones``), the address and postal code
+    (replaced by the latest one another source still supports, else cleared), people's phones,
+    and company-level addresses found on the web (``info@…``: the ``emails`` row is deleted;
+    a person's address goes with the person, see ``people_gone``).  Each retirement is a
+    ``retired`` change event with the value and the reason; the observations stay, so where
+    the value came from remains on record, and a later sighting brings it back."""
+    out = RetiredValues()
+    if company_ids is not None:
+        if not company_ids:
+            return out
+        ids = sorted(set(company_ids))
+    else:
+        ids = list(conn.execute(select(_C.c.id)).scalars())
+    # -- the sightings of every candidate value, per source ------------------------------------
+    people = {
+        pid: cid
+        for pid, cid in _select_chunked(
+            conn,
+            select(_P.c.id, _P.c.company_id).where(_P.c.gone_at.is_(None)),
+            _P.c.company_id,
+            ids,
+        )
+    }
+    emails = {
+        eid: (address, cid)
+        for eid, address, cid in _select_chunked(
+            conn,
+            select(_E.c.id, _E.c.address, _E.c.company_id).where(
+                _E.c.person_id.is_(None), _E.c.origin == "found"
+            ),
+            _E.c.company_id,
+            ids,
+        )
+    }
+    sightings: dict[tuple[str, int, str, str], dict[str, Any]] = {}
+    for kind, entity_ids, fields in (
+        ("company", ids, RETIRED_COMPANY_FIELDS),
+        ("person", sorted(people), ("phone",)),
+        ("email", sorted(emails), ("address",)),
+    ):
+        query = select(
+            _O.c.entity_id, _O.c.field, _O.c.value, _O.c.source, _O.c.last_seen_at
+        ).where(_O.c.entity_type == kind, _O.c.field.in_(fields))
+        for eid, name, value, source, last in _select_chunked(
+            conn, query, _O.c.entity_id, entity_ids
+        ):
+            pages = sightings.setdefault((kind, eid, name, value), {})
+            if source not in pages or _after(last, pages[source]):
+                pages[source] = last
+    web = {
+        u for pages in sightings.values() for u in pages if u.startswith(("http://", "https://"))
+    }
+    state = _page_states(conn, web)
+    stale: dict[tuple[str, int, str, str], str] = {}
+    for key, pages in sightings.items():
+        if all(u.startswith(("http://", "https://")) for u in pages):
+            reason = _no_longer_shown(pages, state)
+            if reason is not None:
+                stale[key] = reason
+    if not stale:
+        return out
+    # -- take them out of the current data -----------------------------------------------------
+    events: list[dict[str, Any]] = []
+
+    def event(kind: str, eid: int, cid: int, name: str, value: str, reason: str) -> None:
+        events.append(
+            {
+                "entity_type": kind,
+                "entity_id": eid,
+                "company_id": cid,
+                "kind": "retired",
+                "field": name,
+                "old_value": value,
+                "new_value": reason,
+                "run_id": run_id,
+                "created_at": now,
+            }
+        )
+
+    by_entity: dict[tuple[str, int], list[tuple[str, str, str]]] = {}
+    for (kind, eid, name, value), reason in sorted(stale.items()):
+        by_entity.setdefault((kind, eid), []).append((name, value, reason))
+    company_rows = {
+        row.id: row._mapping
+        for row in _select_chunked(
+            conn,
+            select(_C.c.id, _C.c.phones, _C.c.address, _C.c.postal_code),
+            _C.c.id,
+            sorted({eid for kind, eid in by_entity if kind == "company"}),
+        )
+    }
+    person_rows = {
+        pid: list(phones or [])
+        for pid, phones in _select_chunked(
+            conn,
+            select(_P.c.id, _P.c.phones),
+            _P.c.id,
+            sorted({eid for kind, eid in by_entity if kind == "person"}),
+        )
+    }
+    company_updates: list[dict[str, Any]] = []
+    person_updates: list[dict[str, Any]] = []
+    drop_emails: list[int] = []
+    for (kind, eid), items in sorted(by_entity.items()):
+        if kind == "company" and eid in company_rows:
+            row = company_rows[eid]
+            patch: dict[str, Any] = {}
+            phones = list(row["phones"] or [])
+            for name, value, reason in items:
+                if name == "phone" and value in phones:
+                    phones.remove(value)
+                    patch["phones"] = phones
+                    out.phones += 1
+                    event(kind, eid, eid, name, value, reason)
+                elif name in ("address", "postal_code") and row[name] == value:
+                    patch[name] = _still_supported(sightings, stale, kind, eid, name)
+                    out.addresses += 1
+                    event(kind, eid, eid, name, value, reason)
+            if patch:
+                company_updates.append({**patch, "id": eid})
+        elif kind == "person" and eid in person_rows:
+            phones = person_rows[eid]
+            kept = [p for p in phones if (kind, eid, "phone", p) not in stale]
+            for name, value, reason in items:
+                if value in phones:
+                    out.phones += 1
+                    event(kind, eid, people[eid], name, value, reason)
+            if kept != phones:
+                person_updates.append({"phones": kept, "id": eid})
+        elif kind == "email" and eid in emails:
+            address, cid = emails[eid]
+            for name, value, reason in items:
+                if value == address:
+                    drop_emails.append(eid)
+                    out.emails += 1
+                    event(kind, eid, cid, name, value, reason)
+    for keys in {tuple(sorted(r)) for r in company_updates}:
+        update_rows(conn, _C, [r for r in company_updates if tuple(sorted(r)) == keys])
+    update_rows(conn, _P, person_updates)
+    for start in range(0, len(drop_emails), IN_CHUNK):
+        conn.execute(delete(_E).where(_E.c.id.in_(drop_emails[start : start + IN_CHUNK])))
+    insert_rows(conn, _CH, events)
+    return out
+
+
+def _still_supported(
+    sightings: dict[tuple[str, int, str, str], dict[str, Any]],
+    stale: dict[tuple[str, int, str, str], str],
+    kind: str,
+    eid: int,
+    name: str,
+) -> str | None:
+    """The value of ``name`` another source still supports, the most recently seen; None."""
+    best: tuple[str, str] | None = None
+    for key, pages in sightings.items():
+        if key[:3] != (kind, eid, name) or key in stale:
+            continue
+        last = max(second_text(t) for t in pages.values())
+        if best is None or last > best[0]:
+            best = (last, key[3])
+    return best[1] if best else None
+
+
+def _select_chunked(conn: Connection, query: Any, column: Any, values: Sequence[Any]) -> list[Any]:
+    """The rows of ``query`` restricted to ``column IN values``, read in chunks."""
+    rows: list[Any] = []
+    for start in range(0, len(values), IN_CHUNK):
+        rows.extend(conn.execute(query.where(column.in_(values[start : start + IN_CHUNK]))).all())
+    return rows
+
+
+def _page_states(conn: Connection, urls: Iterable[str]) -> dict[str, tuple[Any, Any]]:
+    """``url -> (prev_ok_at, retired_at)`` of the known pages among ``urls``."""
+    want = sorted(set(urls))
+    state: dict[str, tuple[Any, Any]] = {}
+    for start in range(0, len(want), IN_CHUNK):
+        part = want[start : start + IN_CHUNK]
+        for url, prev_ok, retired in conn.execute(
+            select(_PG.c.url, _PG.c.prev_ok_at, _PG.c.retired_at).where(_PG.c.url.in_(part))
+        ):
+            state[url] = (prev_ok, retired)
+    return state
+
+
+def _no_longer_shown(pages: dict[str, Any], state: dict[str, tuple[Any, Any]]) -> str | None:
+    """Why no page of ``pages`` (``url -> last sighting there``) shows a thing any more — each
+    is retired, or was fetched successfully twice since — or None when one may still show it."""
+    reasons = []
+    for url, last in sorted(pages.items()):
+        prev_ok, retired = state.get(url, (None, None))
+        if retired is not None:
+            reasons.append(f"{url} gone (404/410 {RETIRE_AFTER} times)")
+        elif prev_ok is not None and _after(prev_ok, last):
+            reasons.append(f"not on {url} for two fetches")
+        else:
+            return None  # a page that may still show it
+    return "; ".join(reasons) if reasons else None
+
+
 def _after(a: Any, b: Any) -> bool:
     """``a > b`` for two stored times, compared to the second."""
     return second_text(a) > second_text(b)
-
-
-def _key(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    return str(value)[:19].replace("T", " ")
 
 
 def retired_pages(conn: Connection, urls: Iterable[str]) -> set[str]:

@@ -23,6 +23,9 @@ SEGMENT = ROOT / "examples" / "segments" / "sample-sites.toml"
 FAST = ("--set", "AUTOTHROTTLE_ENABLED=false", "--set", "DOWNLOAD_DELAY=0")
 TEAM = Path("severny-veter.ru") / "komanda" / "index.html"
 LEAVER = "Белов Игорь Константинович"
+CONTACTS = Path("severny-veter.ru") / "kontakty" / "index.html"
+OFFICE = "+74957834012"
+NOTHING_RETIRED = {"phones": 0, "addresses": 0, "emails": 0}
 
 
 @pytest.fixture
@@ -81,7 +84,7 @@ def test_refresh_recrawls_whats_due_and_marks_a_leaver_gone(sqlite_url, tmp_path
     assert all(r.conditional for r in sites.requests if r.status == 304)
     assert counts["unchanged"] > 0 and counts["bytes"] < 5_000  # robots.txt, a 404 page …
     assert counts["people_new"] == 0 and counts["companies_new"] == 0
-    assert first["stages"]["people"] == {"gone": 0}
+    assert first["stages"]["people"] == {"gone": 0, "retired": NOTHING_RETIRED}
     assert first["stages"]["score"]["counts"]["scored"] == 4
     # the base's data-quality index is kept (reported before and after, with the target)
     assert first["dqi_before"] is not None and first["dqi"] >= first["dqi_before"]
@@ -99,6 +102,11 @@ def test_refresh_recrawls_whats_due_and_marks_a_leaver_gone(sqlite_url, tmp_path
     text = page.read_text(encoding="utf-8")
     assert LEAVER in text
     page.write_text(_without(text, LEAVER), encoding="utf-8")
+    # and the service line moves to a new number
+    contacts = root / CONTACTS
+    text = contacts.read_text(encoding="utf-8")
+    assert "+7 (495) 783-40-15" in text
+    contacts.write_text(text.replace("+7 (495) 783-40-15", "+7 (495) 783-40-19"), encoding="utf-8")
     with engine.begin() as conn:
         conn.execute(update(Company).values(refreshed_at=None))
     sites.reset()
@@ -106,12 +114,27 @@ def test_refresh_recrawls_whats_due_and_marks_a_leaver_gone(sqlite_url, tmp_path
     # the changed team page came in full, the others as 304
     team = [r for r in sites.requests if r.host == "severny-veter.ru" and "komanda" in r.path]
     assert [r.status for r in team] == [200] and team[0].conditional
-    assert once["stages"]["people"] == {"gone": 0}  # once without them: not yet
+    # once without them: not yet (the new number joins the old one)
+    assert once["stages"]["people"] == {"gone": 0, "retired": NOTHING_RETIRED}
+    assert [e["new"] for e in once["changes"] if e["kind"] == "phone_changed"] == [
+        [OFFICE, "+74957834015;ext=204", "+74957834019;ext=204"]
+    ]
     assert "enrich" not in once["stages"] and "score" not in once["stages"]
     with engine.begin() as conn:
         conn.execute(update(Company).values(refreshed_at=None))
     twice = _refresh(sqlite_url, jobs, sites, mail)
-    assert twice["stages"]["people"] == {"gone": 1}
+    assert twice["stages"]["people"] == {
+        "gone": 1,
+        "retired": {"phones": 1, "addresses": 0, "emails": 0},
+    }
+    (retired,) = [e for e in twice["changes"] if e["kind"] == "retired"]
+    assert (retired["field"], retired["old"]) == ("phone", "+74957834015;ext=204")
+    assert retired["new"] == "not on http://severny-veter.ru/kontakty/ for two fetches"
+    with engine.connect() as conn:
+        phones = conn.execute(
+            select(Company.phones).where(Company.domain == "severny-veter.ru")
+        ).scalar()
+    assert phones == [OFFICE, "+74957834019;ext=204"]
     gone = [e for e in twice["changes"] if e["kind"] == "person_gone"]
     assert [(e["person"], e["company"]) for e in gone] == [(LEAVER, "ООО «Северный Ветер»")]
     with engine.connect() as conn:

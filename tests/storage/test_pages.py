@@ -188,3 +188,182 @@ def test_a_304_confirms_only_what_the_page_showed_when_last_read(engine):
             record_pages(conn, [(TEAM, 304)], _week(week))
     # Olaf's old sighting on the page is not confirmed by the 304s: he is gone, Anna is not
     assert _gone(engine, _week(3)) == ["Olaf Kurz"]
+
+
+# -- contact values only vanished pages supported ---------------------------------------------
+
+HOME = "https://acme.de/"
+
+
+def _site(engine, when, pages: dict[str, tuple[int, dict]]) -> None:
+    """One crawl at ``when``: each page's status and the company values it shows (phones,
+    address, postal_code, emails, people as ``{name: [phones]}``)."""
+    from storage.records import EmailRecord
+
+    with write_transaction(engine) as conn:
+        records = [
+            CompanyRecord(
+                source=url,
+                name="Acme GmbH",
+                name_key="acme",
+                domain="acme.de",
+                city="München",
+                address=shown.get("address"),
+                postal_code=shown.get("postal_code"),
+                phones=list(shown.get("phones", [])),
+                emails=[EmailRecord(a, "acme.de", kind="role") for a in shown.get("emails", [])],
+                people=[
+                    PersonRecord(n, n.casefold(), title="Leitung", phones=list(p))
+                    for n, p in shown.get("people", {}).items()
+                ],
+            )
+            for url, (status, shown) in pages.items()
+            if status == 200
+        ]
+        if records:
+            upsert_batch(conn, records, now=when)
+        record_pages(conn, [(url, status) for url, (status, _) in pages.items()], when)
+
+
+def _retire(engine, when, company_ids=None):
+    from storage.pages import values_gone
+
+    with write_transaction(engine) as conn:
+        return values_gone(conn, when, company_ids=company_ids).as_dict()
+
+
+def _acme(engine) -> dict:
+    from storage.models import Company, Email
+
+    with engine.connect() as conn:
+        row = dict(conn.execute(select(Company.__table__)).mappings().one())
+        row["emails"] = sorted(conn.execute(select(Email.address)).scalars())
+        row["people"] = {
+            n: p for n, p in conn.execute(select(Person.full_name, Person.phones)).all()
+        }
+    return row
+
+
+KONTAKT_SHOWS = {
+    "phones": ["+498912345670", "+498912345671"],
+    "address": "Hauptstraße 1",
+    "postal_code": "80331",
+    "emails": ["info@acme.de"],
+    "people": {"Anna Berg": ["+498912345699"]},
+}
+HOME_SHOWS = {"phones": ["+498912345670"], "people": {"Anna Berg": []}}
+
+
+def test_a_vanished_contact_page_retires_the_values_only_it_gave(engine):
+    _site(engine, _week(0), {HOME: (200, HOME_SHOWS), CONTACT: (200, KONTAKT_SHOWS)})
+    assert _retire(engine, _week(0)) == {"phones": 0, "addresses": 0, "emails": 0}
+    _site(engine, _week(1), {HOME: (200, HOME_SHOWS), CONTACT: (404, {})})
+    assert _retire(engine, _week(1)) == {"phones": 0, "addresses": 0, "emails": 0}  # a hiccup?
+    _site(engine, _week(2), {HOME: (200, HOME_SHOWS), CONTACT: (410, {})})
+    assert _retire(engine, _week(2)) == {"phones": 2, "addresses": 2, "emails": 1}
+    acme = _acme(engine)
+    # the phone the home page still shows stays; what only the contact page gave goes
+    assert acme["phones"] == ["+498912345670"]
+    assert acme["address"] is None and acme["postal_code"] is None
+    assert acme["emails"] == []
+    # Anna is still on the home page (not gone), without the phone only the contact page gave
+    assert acme["people"] == {"Anna Berg": []}
+    # what the company is stays
+    assert (acme["name"], acme["domain"], acme["city"]) == ("Acme GmbH", "acme.de", "München")
+    with engine.connect() as conn:
+        feed = list_changes(conn, _week(2), kinds=["retired"])
+    got = sorted((e["field"], e["old"], e["person"]) for e in feed)
+    assert got == [
+        ("address", "Hauptstraße 1", None),
+        ("address", "info@acme.de", None),
+        ("phone", "+498912345671", None),
+        ("phone", "+498912345699", "Anna Berg"),
+        ("postal_code", "80331", None),
+    ]
+    assert {e["new"] for e in feed} == {f"{CONTACT} gone (404/410 2 times)"}
+    assert next(e for e in feed if e["old"] == "info@acme.de")["email"] == "info@acme.de"
+    # once: a second pass finds nothing more to retire
+    assert _retire(engine, _week(2)) == {"phones": 0, "addresses": 0, "emails": 0}
+    # the observations stay: where the values came from is still on record
+    from storage.models import Observation
+
+    with engine.connect() as conn:
+        sources = set(
+            conn.execute(
+                select(Observation.source).where(Observation.value == "+498912345671")
+            ).scalars()
+        )
+    assert sources == {CONTACT}
+    # the page comes back with its values: they come back
+    _site(engine, _week(3), {HOME: (200, HOME_SHOWS), CONTACT: (200, KONTAKT_SHOWS)})
+    acme = _acme(engine)
+    assert set(acme["phones"]) == {"+498912345670", "+498912345671"}
+    assert acme["address"] == "Hauptstraße 1" and acme["emails"] == ["info@acme.de"]
+
+
+def test_a_number_a_live_page_stopped_showing_is_retired_after_two_reads(engine):
+    # the company moved to a new number: phone lists are united on every sighting, so without
+    # retirement the old number would stay next to the new one for ever
+    _site(engine, _week(0), {CONTACT: (200, {"phones": ["+498912345670"]})})
+    _site(engine, _week(1), {CONTACT: (200, {"phones": ["+498912345679"]})})
+    assert _acme(engine)["phones"] == ["+498912345670", "+498912345679"]
+    assert _retire(engine, _week(1))["phones"] == 0  # read once without it: not yet
+    _site(engine, _week(2), {CONTACT: (200, {"phones": ["+498912345679"]})})
+    assert _retire(engine, _week(2))["phones"] == 1
+    assert _acme(engine)["phones"] == ["+498912345679"]
+    with engine.connect() as conn:
+        (event,) = list_changes(conn, _week(2), kinds=["retired"])
+    assert event["new"] == f"not on {CONTACT} for two fetches"
+
+
+def test_a_value_another_source_still_gives_stays_or_takes_over(engine):
+    with write_transaction(engine) as conn:
+        upsert_batch(
+            conn,
+            [
+                CompanyRecord(
+                    source="import:crm.csv",
+                    locator="row 2",
+                    name="Acme GmbH",
+                    name_key="acme",
+                    domain="acme.de",
+                    address="Alte Straße 5",
+                    phones=["+498912345671"],
+                )
+            ],
+            now=_week(0),
+        )
+    # the web gives a newer address (it wins) and the phone the import also has
+    _site(engine, _week(1), {CONTACT: (200, KONTAKT_SHOWS)})
+    assert _acme(engine)["address"] == "Hauptstraße 1"
+    for week in (2, 3):
+        _site(engine, _week(week), {CONTACT: (404, {})})
+    # (Anna's phone too: people_gone, which refresh runs first, is not run here)
+    assert _retire(engine, _week(3)) == {"phones": 2, "addresses": 2, "emails": 1}
+    acme = _acme(engine)
+    assert acme["phones"] == ["+498912345671"]  # the import still gives it
+    assert acme["address"] == "Alte Straße 5"  # the import's address takes over
+    assert acme["postal_code"] is None
+
+
+def test_unchanged_pages_keep_their_values_and_retirement_keeps_to_its_companies(engine):
+    from storage.models import Company
+    from storage.pages import touch_sources
+
+    _site(engine, _week(0), {CONTACT: (200, KONTAKT_SHOWS)})
+    for week in (1, 2, 3):  # 304s: the values are seen again without reading the page
+        with write_transaction(engine) as conn:
+            touch_sources(conn, [CONTACT], _week(week))
+            record_pages(conn, [(CONTACT, 304)], _week(week))
+    assert _retire(engine, _week(3)) == {"phones": 0, "addresses": 0, "emails": 0}
+    for week in (4, 5):
+        _site(engine, _week(week), {CONTACT: (404, {})})
+    with engine.connect() as conn:
+        (acme_id,) = conn.execute(select(Company.id)).scalars()
+    assert _retire(engine, _week(5), company_ids=[acme_id + 1]) == {
+        "phones": 0,
+        "addresses": 0,
+        "emails": 0,
+    }
+    assert _retire(engine, _week(5), company_ids=[]) == {"phones": 0, "addresses": 0, "emails": 0}
+    assert _retire(engine, _week(5), company_ids=[acme_id])["phones"] == 3
