@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -326,15 +327,39 @@ def _run_segment(
             done["score"] = {"seconds": round(time.monotonic() - t0, 1), "counts": scored}
             _save_state(state_file, state)
             display.note(f"  score: {scored.get('scored')} accounts, {done['score']['seconds']} s")
+        # -- the accounts whose websites this pass read count as refreshed -------------------
+        if "crawl" not in skip and "refreshed" not in state:
+            state["refreshed"] = _mark_crawled(engine, segment, state["started"])
+            _save_state(state_file, state)
     state["finished"] = True
     _save_state(state_file, state)
     failed = [k for k, v in done.items() if v.get("status") == "failed"]
     summary["status"] = "partial" if failed else "ok"
-    summary["totals"] = _totals(done)
+    summary["totals"] = {**_totals(done), "refreshed": state.get("refreshed")}
     summary["failed"] = failed
     summary["stages"] = done
     summary["seconds"] = round(time.monotonic() - started, 1)
     return summary
+
+
+def _mark_crawled(engine, segment, started: float) -> int:
+    """Mark refreshed the segment's accounts whose website answered during this pass (begun at
+    ``started``, epoch seconds): a site the run just read in full is not due for a refresh
+    until its tier's cadence has passed (``leadgen refresh``); returns how many."""
+    from storage.clock import utcnow
+    from storage.db import write_transaction
+    from storage.refresh import due_accounts, mark_refreshed, reached
+    from storage.scores import UnknownSegment
+
+    since = datetime.fromtimestamp(started, UTC)
+    with write_transaction(engine) as conn:
+        try:
+            due = due_accounts(conn, segment.name, segment.refresh, utcnow())
+        except UnknownSegment:  # the segment was never scored (score skipped)
+            return 0
+        ids = reached(conn, due, since)
+        mark_refreshed(conn, ids, since)
+    return len(ids)
 
 
 def http_cache_settings() -> list[str]:

@@ -78,6 +78,7 @@ def refresh_segment(
     console: Console,
     live: bool,
     skip: set[str] = frozenset(),
+    every: bool = False,
 ) -> dict[str, Any]:
     """One refresh pass of ``segment`` (the lock is the caller's); returns the summary."""
     from leadgen.progress import Stages
@@ -97,7 +98,9 @@ def refresh_segment(
     }
     stages = summary["stages"]
     with engine.connect() as conn:
-        due = due_accounts(conn, segment.name, segment.refresh, started_at, limit=limit)
+        due = due_accounts(
+            conn, segment.name, segment.refresh, started_at, limit=limit, every=every
+        )
         summary["dqi_before"] = segment_dqi(conn, segment.name)
     summary["due"] = len(due)
     summary["due_by_tier"] = {
@@ -226,6 +229,14 @@ def refresh_cmd(
     limit: Annotated[
         int | None, typer.Option(min=1, help="Re-crawl at most this many due accounts.")
     ] = None,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Re-check every account of the segment that has a website, due or not "
+            "(after changing extraction rules, or to measure).",
+        ),
+    ] = False,
     skip: Annotated[
         list[str] | None,
         typer.Option(help="Leave out a stage: crawl, people, enrich or score (repeatable)."),
@@ -287,6 +298,7 @@ def refresh_cmd(
                 crawl_settings=list(set_ or []),
                 limit=limit,
                 skip=set(skip or ()),
+                every=every,
                 console=err,
                 live=not as_json,
             )

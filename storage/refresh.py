@@ -1,9 +1,10 @@
 """Which accounts a refresh re-crawls, and what it leaves behind (``leadgen refresh``).
 
-An account of a segment is **due** when its website was never re-crawled by a refresh, or
-longer ago than its tier's cadence (the segment file's ``[refresh]``: strategic monthly, the
-others quarterly by default); the effective tier counts (a tier set by hand wins).  Accounts
-without a website or domain cannot be re-crawled and are left out.
+An account of a segment is **due** when its website was never crawled in full (by a refresh,
+or by the ``leadgen run`` that found it), or longer ago than its tier's cadence (the segment
+file's ``[refresh]``: strategic monthly, the others quarterly by default); the effective tier
+counts (a tier set by hand wins).  Accounts without a website or domain cannot be re-crawled
+and are left out.
 """
 
 from __future__ import annotations
@@ -42,10 +43,11 @@ def due_accounts(
     now: datetime,
     *,
     limit: int | None = None,
+    every: bool = False,
 ) -> list[DueAccount]:
-    """The segment's accounts due for a re-crawl, the longest waiting first (never refreshed
-    before all), then by tier (strategic first) and id.  ``UnknownSegment`` for a segment
-    never scored."""
+    """The segment's accounts due for a re-crawl (``every``: all that have a website, due or
+    not), the longest waiting first (never refreshed before all), then by tier (strategic
+    first) and id.  ``UnknownSegment`` for a segment never scored."""
     sid = segment_id(conn, segment)
     tier = func.coalesce(_S.c.override_tier, _S.c.tier)
     rows = conn.execute(
@@ -60,7 +62,7 @@ def due_accounts(
         if not site or t is None:
             continue
         days = cadence_days.get(t, 90)
-        if refreshed is not None:
+        if refreshed is not None and not every:
             if second_text(refreshed) > second_text(now - timedelta(days=days)):
                 continue
         due.append(DueAccount(cid, name, site, t, refreshed))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -58,22 +59,36 @@ def test_refresh_recrawls_whats_due_and_marks_a_leaver_gone(sqlite_url, tmp_path
     root, sites, mail = world
     jobs = tmp_path / "jobs"
     args = ("run", str(SEGMENT), "--proxy", sites.proxy_url, "--skip", "enrich", *FAST)
-    assert _run(sqlite_url, jobs, *args).exit_code == 0
+    r = _run(sqlite_url, jobs, *args, "--json")
+    assert r.exit_code == 0, r.output
+    # the run read every website in full: they count as refreshed
+    assert json.loads(r.stdout)["totals"]["refreshed"] == 4
     engine = make_engine(sqlite_url)
     with engine.connect() as conn:
         assert conn.execute(select(Person.id).where(Person.full_name == LEAVER)).first()
+        assert None not in conn.execute(select(Company.refreshed_at)).scalars().all()
+    # so a refresh right after has nothing due
+    sites.reset()
+    assert _refresh(sqlite_url, jobs, sites, mail)["due"] == 0
+    assert sites.requests == []
 
     # one website is down during the first refresh (every page 404): it stays due
     down = root / "hofmann-holzbau.de"
     shutil.move(down, tmp_path / "hofmann-away")
     down.mkdir()
+    # a season later everything is due again
+    season_ago = datetime.now(UTC) - timedelta(days=200)
+    with engine.begin() as conn:
+        conn.execute(update(Company).values(refreshed_at=season_ago))
     sites.reset()
     first = _refresh(sqlite_url, jobs, sites, mail)
-    assert first["status"] == "ok" and first["due"] == 4  # never refreshed: all due
+    assert first["status"] == "ok" and first["due"] == 4
     assert first["stages"]["crawl"]["status"] == "partial"  # the 404s are the crawl's problems
     assert first["stages"]["crawl"]["refreshed"] == 3
     with engine.connect() as conn:
-        waiting = conn.execute(select(Company.domain).where(Company.refreshed_at.is_(None)))
+        waiting = conn.execute(
+            select(Company.domain).where(Company.refreshed_at < datetime.now(UTC) - timedelta(1))
+        )
         assert waiting.scalars().all() == ["hofmann-holzbau.de"]
     down.rmdir()
     shutil.move(tmp_path / "hofmann-away", down)
@@ -96,6 +111,9 @@ def test_refresh_recrawls_whats_due_and_marks_a_leaver_gone(sqlite_url, tmp_path
     with engine.connect() as conn:
         assert None not in conn.execute(select(Company.refreshed_at)).scalars().all()
     assert _refresh(sqlite_url, jobs, sites, mail)["due"] == 0
+    # --all: every account, due or not
+    every = _refresh(sqlite_url, jobs, sites, mail, "--all", "--skip", "enrich", "--skip", "score")
+    assert every["due"] == 4 and every["stages"]["crawl"]["refreshed"] == 4
 
     # the leaver is taken off the team page; the accounts come due again
     page = root / TEAM
