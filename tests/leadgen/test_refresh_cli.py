@@ -202,3 +202,49 @@ def test_refresh_by_name_locking_and_bad_segments(sqlite_url, tmp_path, world, m
     # by name: the segment as stored with its scores (nothing to crawl: no accounts yet)
     summary = _refresh(sqlite_url, jobs, sites, mail)
     assert summary["due"] == 0 and summary["status"] == "ok"
+
+
+def test_a_cron_started_refresh_runs_unattended(sqlite_url, tmp_path, world, monkeypatch):
+    """As cron starts it: a new process, a bare environment, no terminal, no input; the
+    summary on stdout as JSON, log lines (no live display) on stderr; exit 75 while another
+    pass of the segment holds it."""
+    import subprocess
+    import sys
+
+    from leadgen.locks import segment_lock
+
+    _, sites, _mail = world
+    jobs = tmp_path / "jobs"
+    args = ("run", str(SEGMENT), "--proxy", sites.proxy_url, "--skip", "enrich", *FAST)
+    assert _run(sqlite_url, jobs, *args).exit_code == 0
+    cron_env = {
+        "PATH": "/usr/bin:/bin",
+        "LEADGEN_DATABASE_URL": sqlite_url,
+        "LEADGEN_JOBS_DIR": str(jobs),
+    }
+    command = [sys.executable, "-m", "leadgen", "refresh", str(SEGMENT), "--all", "--json"]
+    command += ["--proxy", sites.proxy_url, "--skip", "enrich", *FAST]
+
+    def cron() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            command,
+            env=cron_env,
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    done = cron()
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = json.loads(done.stdout)
+    assert summary["status"] == "ok" and summary["due"] == 4
+    assert summary["stages"]["crawl"]["refreshed"] == 4
+    assert "\x1b[" not in done.stderr  # plain log lines, no terminal control
+    assert "crawl" in done.stderr
+    monkeypatch.setenv("LEADGEN_JOBS_DIR", str(jobs))
+    with segment_lock("sample-sites", command="leadgen run"):
+        busy = cron()
+    assert busy.returncode == 75, busy.stderr[-2000:]
+    assert "leadgen run" in busy.stderr and busy.stdout == ""
