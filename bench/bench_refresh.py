@@ -10,9 +10,12 @@ loopback, which answers conditional requests with 304 as any static web server d
 ``leadgen run SEGMENT --skip enrich`` (crawl, merge, score), then ``leadgen refresh SEGMENT
 --skip enrich --all`` (every account: the run has just read them all, so none is due yet),
 both as new processes with the same crawl settings (``--set``: e.g. no AutoThrottle for a
-quick figure; the default is the polite one).  Enrich is skipped in both: it would ask DNS
-servers outside this machine.  Printed per pass: wall time, requests, full pages (200),
-pages not modified (304), bytes downloaded; and the refresh's share of each.
+quick figure; the default is the polite one).  Then the same refresh once more with the HTTP
+cache moved away: the same websites read in full, the fair measure of what conditional
+requests save (the first run also reads the directory, which a refresh does not).  Enrich
+is skipped throughout: it would ask DNS servers outside this machine.  Printed per pass: wall
+time, requests, full pages (200), pages not modified (304), bytes downloaded; and the
+refresh's share of each.
 
 Needs nginx (Debian: ``apt-get install nginx-light``).
 """
@@ -47,6 +50,13 @@ def _crawl_counts(summary: dict) -> dict:
     return out
 
 
+TITLES = {
+    "run": "leadgen run",
+    "refresh": "leadgen refresh --all",
+    "uncached": "leadgen refresh --all, no cache",
+}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--companies", type=int, default=2000)
@@ -61,7 +71,11 @@ def main() -> int:
     segment, env = prepare(work, args.companies, args.seed)
     results = {}
     with NginxSites(work / "sites", work / "nginx") as server:
-        for command in ("run", "refresh"):
+        for label in ("run", "refresh", "uncached"):
+            command = "run" if label == "run" else "refresh"
+            if label == "uncached":  # the same websites with nothing cached: all read in full
+                cache = Path(env["LEADGEN_JOBS_DIR"]) / "httpcache"
+                cache.rename(cache.with_name("httpcache-away"))
             cmd = [sys.executable, "-m", "leadgen", "--database-url", f"sqlite:///{work / 'r.db'}"]
             cmd += [
                 command,
@@ -84,18 +98,24 @@ def main() -> int:
                 return 1
             summary = json.loads(proc.stdout)
             counts = _crawl_counts(summary)
-            results[command] = {"wall": wall, **counts}
+            results[label] = {"wall": wall, **counts}
             extra = f", {summary.get('due')} due" if command == "refresh" else ""
             print(
-                f"leadgen {command:7}: {wall:7.1f} s wall, crawl {counts['crawl_seconds']:.1f} s, "
+                f"{TITLES[label]:32}: {wall:7.1f} s wall, crawl {counts['crawl_seconds']:.1f} s, "
                 f"{counts['requests']} requests, {counts['pages']} pages, "
                 f"{counts['not_modified']} not modified (304), "
                 f"{counts['bytes'] / 1e6:.1f} MB{extra}; load {os.getloadavg()[0]:.2f}"
             )
-    run, ref = results["run"], results["refresh"]
-    for key, label in (("wall", "time"), ("requests", "requests"), ("bytes", "bytes")):
+    run, ref, full = results["run"], results["refresh"], results["uncached"]
+    for key, label in (
+        ("wall", "time"),
+        ("crawl_seconds", "crawl time"),
+        ("requests", "requests"),
+        ("bytes", "bytes"),
+    ):
         share = ref[key] / run[key] if run[key] else float("nan")
-        print(f"refresh / first run, {label}: {share:.2f}")
+        same = ref[key] / full[key] if full[key] else float("nan")
+        print(f"refresh / first run, {label}: {share:.2f}; refresh / uncached refresh: {same:.2f}")
     full_run = run["pages"] - run["not_modified"]
     full_ref = ref["pages"] - ref["not_modified"]
     print(f"full pages (not 304): first run {full_run}, refresh {full_ref}")

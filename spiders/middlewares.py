@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import pickle
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -21,6 +22,7 @@ from scrapy.extensions.httpcache import FilesystemCacheStorage
 from scrapy.http import Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils.response import response_status_message
+from w3lib.http import headers_dict_to_raw
 
 from enrichment import registrable_domain
 
@@ -164,6 +166,30 @@ class SharedCacheStorage(FilesystemCacheStorage):
     def _get_request_path(self, spider: Any, request: Request) -> str:
         key = self._fingerprinter.fingerprint(request).hex()
         return str(Path(self.cachedir, key[0:2], key))
+
+    def store_response(self, spider: Any, request: Request, response: Response) -> None:
+        """Store ``response``; a revalidated one (304: the cached response, its headers
+        freshened) rewrites only its headers and the time of the check.  Scrapy writes the
+        whole entry again, body compressed anew, for every 304 — on a refresh of unchanged
+        sites, where every answer is a 304, that was most of the cache's cost."""
+        if "cached" in response.flags:
+            rpath = Path(self._get_request_path(spider, request))
+            if (rpath / "response_body").exists():
+                metadata = {
+                    "url": request.url,
+                    "method": request.method,
+                    "status": response.status,
+                    "response_url": response.url,
+                    "timestamp": time.time(),
+                }
+                with self._open(rpath / "meta", "wb") as f:
+                    f.write(repr(metadata).encode())
+                with self._open(rpath / "pickled_meta", "wb") as f:
+                    pickle.dump(metadata, f, protocol=4)
+                with self._open(rpath / "response_headers", "wb") as f:
+                    f.write(headers_dict_to_raw(response.headers))
+                return
+        super().store_response(spider, request, response)
 
 
 class TrapGuardMiddleware(BaseSpiderMiddleware):

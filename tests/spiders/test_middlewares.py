@@ -104,3 +104,48 @@ def test_revalidate_asks_caches_to_check_with_the_server():
     plain = Request("https://acme.de/")
     off.process_request(plain)
     assert b"Cache-Control" not in plain.headers
+
+
+def test_the_shared_cache_rewrites_only_headers_when_a_page_is_revalidated(tmp_path):
+    """A 304 freshens the cached response's headers; the stored body is not written again
+    (Scrapy's storage compresses and writes the whole entry for every 304)."""
+    from scrapy.http import HtmlResponse
+    from scrapy.settings import Settings
+    from scrapy.utils.test import get_crawler
+
+    from spiders.middlewares import SharedCacheStorage
+
+    settings = Settings({"HTTPCACHE_DIR": str(tmp_path / "cache"), "HTTPCACHE_GZIP": True})
+    crawler = get_crawler(settings_dict={})
+    spider = SimpleNamespace(name="company", crawler=crawler)
+    storage = SharedCacheStorage(settings)
+    storage.open_spider(spider)
+    request = Request("https://acme.de/team")
+    body = b"<h1>Team</h1>" * 100
+    first = HtmlResponse(
+        request.url, body=body, headers={"ETag": '"v1"', "Date": "Mon, 30 Nov 2026 08:00:00 GMT"}
+    )
+    storage.store_response(spider, request, first)
+    entry = next((tmp_path / "cache").glob("*/*"))
+    assert entry.parent.name == entry.name[:2]  # one store for every spider: no spider folder
+    stored = {p.name: p.stat().st_mtime_ns for p in entry.iterdir()}
+    time.sleep(0.01)
+    cached = storage.retrieve_response(spider, request)
+    assert cached.body == body
+    # what HttpCacheMiddleware stores after a 304: the cached response, headers freshened
+    cached.flags.append("cached")
+    cached.headers["Date"] = "Tue, 01 Dec 2026 08:00:00 GMT"
+    storage.store_response(spider, request, cached)
+    after = {p.name: p.stat().st_mtime_ns for p in entry.iterdir()}
+    assert after["response_body"] == stored["response_body"]
+    assert after["response_data"] == stored["response_data"]
+    assert after["pickled_meta"] > stored["pickled_meta"]
+    assert after["response_headers"] > stored["response_headers"]
+    again = storage.retrieve_response(spider, request)
+    assert again.body == body and again.status == 200
+    assert again.headers["Date"] == b"Tue, 01 Dec 2026 08:00:00 GMT"
+    assert again.headers["ETag"] == b'"v1"'
+    # a changed page (a 200, not from the cache) is stored in full
+    changed = HtmlResponse(request.url, body=b"<h1>Neues Team</h1>", headers={"ETag": '"v2"'})
+    storage.store_response(spider, request, changed)
+    assert storage.retrieve_response(spider, request).body == b"<h1>Neues Team</h1>"
