@@ -1,25 +1,31 @@
 """Customer history commands: ``import-orders``, ``customers`` (RFM, ABC, colour) and
 ``reactivation`` — thin shells: read the orders (``storage.orders``), compute
-(``scoring.customers``), print.  Rules and examples: docs/customers.md."""
+(``scoring.customers``), print.  Rules and examples: docs/customers.md.
+
+``--segment NAME_OR_FILE`` takes its ``[customers]`` settings as the defaults of
+``--current-days``, ``--default-interval-days`` and ``--factor`` (an option given on the
+command line wins) and, for ``customers`` and ``reactivation``, lists only the customers scored
+in the segment.  ``update_statuses`` is the customer-status pass for a segment's refresh.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from leadgen.cli import _engine, _fail, app, err, out
+from scoring.config import MAX_CUSTOMER_DAYS, CustomersConfig
 from scoring.customers import (
     ABC_CLASSES,
     COLOURS,
     DEFAULT_ABC_SPLIT,
     DEFAULT_GOLD_ORDERS,
-    DEFAULT_INTERVAL_DAYS,
     DEFAULT_WINDOW_DAYS,
     RFM,
     SEGMENTS,
@@ -148,12 +154,15 @@ def colour_function(
     return colour
 
 
-def account_colours(conn, companies: list[dict[str, Any]]) -> dict[int, str]:
-    """id -> colour for rows of ``storage.queries.list_companies`` (contacts attached)."""
+def account_colours(
+    conn, companies: list[dict[str, Any]], *, window_days: int = DEFAULT_WINDOW_DAYS
+) -> dict[int, str]:
+    """id -> colour for rows of ``storage.queries.list_companies`` (contacts attached);
+    ``window_days``: a segment's ``customers.current_days``."""
     from storage.orders import order_stats
 
     stats = order_stats(conn, [c["id"] for c in companies])
-    colour = colour_function()
+    colour = colour_function(window_days=window_days)
     out = {}
     for c in companies:
         n, last = stats.get(c["id"], (0, None))
@@ -165,6 +174,83 @@ def account_colours(conn, companies: list[dict[str, Any]]) -> dict[int, str]:
             contacts=bool(c["people_count"] or c["company_emails"] or c["phones"]),
         )
     return out
+
+
+def update_statuses(
+    engine_or_conn, segment: Any, today: date | datetime, *, run_id: int | None = None
+) -> dict[str, int]:
+    """The customer-status pass of a segment's refresh: every account **with orders** becomes
+    ``current`` when its last order is at most the segment's ``customers.current_days`` before
+    ``today``, else ``former``; each change is a ``changed status`` change event (with
+    ``run_id``).  Accounts without orders keep their status.  The status is one fact of the
+    whole base, so every customer is looked at, not only the segment's scored accounts (a
+    segment that excludes current customers could never see one of them turn former).
+
+    ``engine_or_conn``: an Engine (its own write transaction) or a Connection (the caller's
+    transaction).  ``segment``: a ``SegmentConfig`` (None: the defaults).  Returns
+    ``{"current": accounts now current, "former": accounts now former, "current_days": the
+    window used}``; a second call the same day returns zeros."""
+    from sqlalchemy import Connection
+
+    from storage.db import write_transaction
+    from storage.orders import refresh_customer_status
+
+    window = (segment.customers if segment is not None else CustomersConfig()).current_days
+    day = today.date() if isinstance(today, datetime) else today
+    if isinstance(engine_or_conn, Connection):
+        changed = refresh_customer_status(engine_or_conn, day, window, run_id=run_id)
+    else:
+        with write_transaction(engine_or_conn) as conn:
+            changed = refresh_customer_status(conn, day, window, run_id=run_id)
+    return {**changed, "current_days": window}
+
+
+def load_segment_option(text: str | None, engine) -> Any:
+    """``--segment``: a segment file or the name of a scored segment (``leadgen.refresh``'s
+    ``resolve_segment``) -> its ``SegmentConfig``; None without the option.  A bad file or an
+    unknown name ends the command (exit 2) with the reason."""
+    if text is None:
+        return None
+    from leadgen.refresh import resolve_segment
+    from scoring import SegmentError
+    from storage.scores import UnknownSegment
+
+    try:
+        segment, _ = resolve_segment(text, engine)
+    except (FileNotFoundError, SegmentError) as exc:
+        _fail(str(exc), 2)
+    except UnknownSegment:
+        hint = f"; {text!r} is an RFM segment: use --rfm {text!r}" if text in SEGMENTS else ""
+        _fail(
+            f"--segment {text!r}: no such segment file and no segment of that name has been "
+            f"scored (leadgen score SEGMENT.toml){hint}",
+            2,
+        )
+    return segment
+
+
+def segment_customers(conn, segment: Any) -> set[int]:
+    """The ids of the accounts scored in ``segment`` (exit 2 when it never was)."""
+    from storage.orders import scored_company_ids
+    from storage.scores import UnknownSegment
+
+    try:
+        return scored_company_ids(conn, segment.name)
+    except UnknownSegment:
+        _fail(
+            f"segment {segment.name!r} has not been scored yet, so it has no accounts to list: "
+            "leadgen score SEGMENT.toml first",
+            2,
+        )
+        raise  # unreachable: _fail exits
+
+
+def _setting(given: Any, segment: Any, key: str) -> Any:
+    """An option given on the command line wins, then the segment's [customers], then the
+    default."""
+    if given is not None:
+        return given
+    return getattr(segment.customers if segment is not None else CustomersConfig(), key)
 
 
 _SORT_KEYS: dict[str, Callable[[CustomerRow], Any]] = {
@@ -202,12 +288,24 @@ AsOfOpt = Annotated[
     typer.Option("--as-of", help="Compute as of this date (YYYY-MM-DD; default: today, UTC)."),
 ]
 WindowOpt = Annotated[
-    int,
+    int | None,
     typer.Option(
         "--current-days",
         min=1,
+        max=MAX_CUSTOMER_DAYS,
+        show_default=False,
         help="A customer is current when its last order is at most this many days old; "
-        "older is former (and colour red).",
+        f"older is former (and colour red). Default: the --segment's [customers] "
+        f"current_days, else {DEFAULT_WINDOW_DAYS}.",
+    ),
+]
+SegmentOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--segment",
+        metavar="NAME_OR_FILE",
+        help="A segment file, or the name of a scored segment: its [customers] settings "
+        "are the defaults.",
     ),
 ]
 
@@ -218,7 +316,8 @@ WindowOpt = Annotated[
     epilog=(
         "Examples: leadgen import-orders sales-2025.xlsx  |  "
         "leadgen import-orders 1c-export.csv --encoding cp1251 --date-order dmy  |  "
-        "leadgen import-orders crm.csv --map 'Deal value=amount' --current-days 180 --json"
+        "leadgen import-orders crm.csv --map 'Deal value=amount' --current-days 180 --json  |  "
+        "leadgen import-orders sales.csv --segment construction-ru-crm"
     ),
 )
 def import_orders_cmd(
@@ -247,7 +346,8 @@ def import_orders_cmd(
             "dates, else dmy).",
         ),
     ] = None,
-    current_days: WindowOpt = DEFAULT_WINDOW_DAYS,
+    current_days: WindowOpt = None,
+    segment: SegmentOpt = None,
     rejects: Annotated[
         Path | None,
         typer.Option(help="Where to write rejected rows (default: FILE.rejects.csv)."),
@@ -259,8 +359,9 @@ def import_orders_cmd(
     Rows are matched to accounts by INN, then domain, then normalized name; rows that match
     none are reported (row and reason) and written to the rejects file — no account is created
     (import the customers first with `leadgen import --customers`, then this file again).
-    Matched accounts become current customers (last order within --current-days) or former
-    ones.  Importing the same file twice changes nothing.
+    Matched accounts become current customers (last order within --current-days, or the
+    --segment's [customers] current_days) or former ones.  Importing the same file twice
+    changes nothing.
     """
     from leadgen.importing.columns import parse_map_options
     from leadgen.importing.orders import ORDER_FIELDS, import_orders
@@ -277,6 +378,7 @@ def import_orders_cmd(
     if not file.exists():
         _fail(f"{file}: no such file; nothing was imported")
     engine = _engine()
+    window = _setting(current_days, load_segment_option(segment, engine), "current_days")
     try:
         with progress(err, f"importing orders from {file.name}", "orders") as update:
             s = import_orders(
@@ -288,7 +390,7 @@ def import_orders_cmd(
                 delimiter=delimiter,
                 sheet=sheet,
                 order=date_order,
-                window_days=current_days,
+                window_days=window,
                 rejects_path=rejects,
                 progress=update,
             )
@@ -329,13 +431,14 @@ def import_orders_cmd(
 @app.command(
     "customers",
     epilog=(
-        "Examples: leadgen customers  |  leadgen customers --segment 'at risk' --abc A  |  "
+        "Examples: leadgen customers  |  leadgen customers --rfm 'at risk' --abc A  |  "
         "leadgen customers --colour red --json --limit 0  |  "
+        "leadgen customers --segment construction-ru-crm --rfm champions  |  "
         "leadgen customers --abc-split 70/20/10 --as-of 2026-06-30"
     ),
 )
 def customers_cmd(
-    segment: Annotated[
+    rfm: Annotated[
         str | None, typer.Option(help=f"Only this RFM segment: {', '.join(SEGMENTS)}.")
     ] = None,
     abc: Annotated[str | None, typer.Option(help="Only this ABC class: A, B or C.")] = None,
@@ -346,7 +449,16 @@ def customers_cmd(
     abc_split: Annotated[
         str | None, typer.Option(help="ABC cumulative revenue shares, default 80/15/5.")
     ] = None,
-    current_days: WindowOpt = DEFAULT_WINDOW_DAYS,
+    current_days: WindowOpt = None,
+    segment: Annotated[
+        str | None,
+        typer.Option(
+            "--segment",
+            metavar="NAME_OR_FILE",
+            help="Only the customers scored in this segment (a segment file, or the name of a "
+            "scored segment); its [customers] current_days is the default window.",
+        ),
+    ] = None,
     as_of: AsOfOpt = None,
     limit: Annotated[int, typer.Option(min=0, help="How many to show (0: all).")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
@@ -354,11 +466,12 @@ def customers_cmd(
     """Customers with their RFM scores and segment, ABC class and lifecycle colour.
 
     RFM: recency, frequency, monetary scored 1-5 by quintiles over all customers; ABC: classes
-    by cumulative revenue share; colour: see docs/customers.md.  The counts per segment and
-    class go to stderr.
+    by cumulative revenue share; colour: see docs/customers.md.  With --segment only the
+    segment's scored accounts are listed (their RFM and ABC still ranked among all
+    customers).  The counts per RFM segment and ABC class go to stderr.
     """
-    if segment is not None and segment not in SEGMENTS:
-        _fail(f"--segment must be one of: {', '.join(SEGMENTS)}", 2)
+    if rfm is not None and rfm not in SEGMENTS:
+        _fail(f"--rfm must be one of: {', '.join(SEGMENTS)}", 2)
     if abc is not None and abc.upper() not in ABC_CLASSES:
         _fail("--abc must be A, B or C", 2)
     if colour is not None and colour not in COLOURS:
@@ -368,13 +481,18 @@ def customers_cmd(
     split = _split(abc_split)
     day = _as_of(as_of)
     engine = _engine()
+    seg = load_segment_option(segment, engine)
+    window = _setting(current_days, seg, "current_days")
     with engine.connect() as conn:
-        rows = customer_rows(conn, day, split=split, window_days=current_days)
+        rows = customer_rows(conn, day, split=split, window_days=window)
+        if seg is not None:
+            members = segment_customers(conn, seg)
+            rows = [r for r in rows if r.summary.id in members]
         everyone = rows
         rows = [
             r
             for r in rows
-            if (segment is None or r.rfm.segment == segment)
+            if (rfm is None or r.rfm.segment == rfm)
             and (abc is None or r.abc == abc.upper())
             and (colour is None or r.colour == colour)
         ]
@@ -391,7 +509,7 @@ def customers_cmd(
         print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
     else:
         _print_customers(rows)
-    _print_overview(everyone, day)
+    _print_overview(everyone, day, seg.name if seg is not None else None)
 
 
 def _money(v: float) -> str:
@@ -435,7 +553,7 @@ def _print_customers(rows: list[CustomerRow]) -> None:
     out.print(t)
 
 
-def _print_overview(rows: Iterable[CustomerRow], day: date) -> None:
+def _print_overview(rows: Iterable[CustomerRow], day: date, segment: str | None = None) -> None:
     rows = list(rows)
     total = sum(r.summary.revenue for r in rows if r.summary.revenue > 0) or 1.0
     segs = {s: 0 for s in SEGMENTS}
@@ -445,7 +563,9 @@ def _print_overview(rows: Iterable[CustomerRow], day: date) -> None:
         classes[r.abc][0] += 1
         classes[r.abc][1] += max(r.summary.revenue, 0.0)
     err.print(
-        f"{len(rows)} customers as of {day.isoformat()} · ABC "
+        f"{len(rows)} customers"
+        + (f" in segment {segment}" if segment else "")
+        + f" as of {day.isoformat()} · ABC "
         + ", ".join(f"{c} {n} ({100 * v / total:.0f} %)" for c, (n, v) in classes.items())
         + " · "
         + ", ".join(f"{s} {n}" for s, n in segs.items() if n),
@@ -458,20 +578,41 @@ def _print_overview(rows: Iterable[CustomerRow], day: date) -> None:
     "reactivation",
     epilog=(
         "Examples: leadgen reactivation  |  leadgen reactivation --default-interval-days 60 "
-        "--json  |  leadgen reactivation --factor 1.5 --limit 0"
+        "--json  |  leadgen reactivation --factor 1.5 --limit 0  |  "
+        "leadgen reactivation --segment construction-ru-crm"
     ),
 )
 def reactivation_cmd(
     default_interval_days: Annotated[
-        float,
-        typer.Option(min=1, help="Usual interval for customers with a single order day (days)."),
-    ] = DEFAULT_INTERVAL_DAYS,
-    factor: Annotated[
-        float,
+        float | None,
         typer.Option(
-            min=0.1, help="Silent when the days since the last order exceed interval × factor."
+            min=1,
+            max=MAX_CUSTOMER_DAYS,
+            show_default=False,
+            help="Usual interval for customers with a single order day (days). Default: the "
+            "--segment's [customers] reactivation_interval_days, else "
+            f"{CustomersConfig().reactivation_interval_days:g}.",
         ),
-    ] = 1.0,
+    ] = None,
+    factor: Annotated[
+        float | None,
+        typer.Option(
+            min=0.1,
+            show_default=False,
+            help="Silent when the days since the last order exceed interval × factor. Default: "
+            "the --segment's [customers] reactivation_factor, else "
+            f"{CustomersConfig().reactivation_factor:g}.",
+        ),
+    ] = None,
+    segment: Annotated[
+        str | None,
+        typer.Option(
+            "--segment",
+            metavar="NAME_OR_FILE",
+            help="Only the customers scored in this segment (a segment file, or the name of a "
+            "scored segment); its [customers] settings are the defaults.",
+        ),
+    ] = None,
     as_of: AsOfOpt = None,
     limit: Annotated[int, typer.Option(min=0, help="How many to show (0: all).")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
@@ -480,20 +621,27 @@ def reactivation_cmd(
     order and best contact, largest revenue first.
 
     The usual interval is the median gap between a customer's order days; customers with one
-    order day get --default-interval-days.  Opted-out accounts are never listed.
+    order day get --default-interval-days.  With --segment only the segment's scored accounts
+    are listed.  Opted-out accounts are never listed.
     """
     from storage.orders import opted_out_ids
 
     day = _as_of(as_of)
     engine = _engine()
+    seg = load_segment_option(segment, engine)
+    interval = _setting(default_interval_days, seg, "reactivation_interval_days")
+    times = _setting(factor, seg, "reactivation_factor")
     with engine.connect() as conn:
         summaries = load_summaries(conn)
-        opted = opted_out_ids(conn)
+        if seg is not None:
+            members = segment_customers(conn, seg)
+            summaries = [s for s in summaries if s.id in members]
+        opted = opted_out_ids(conn) & {s.id for s in summaries}
         found = reactivation_list(
             [s for s in summaries if s.id not in opted],
             day,
-            default_interval_days=default_interval_days,
-            factor=factor,
+            default_interval_days=interval,
+            factor=times,
         )
         total = len(found)
         if limit:
@@ -514,9 +662,9 @@ def reactivation_cmd(
                 "last_order": c.last_order.isoformat(),
                 "last_order_amount": round(c.last_amount, 2),
                 "days_silent": s.days_silent,
-                "usual_interval_days": s.interval_days,
+                "usual_interval_days": round(s.interval_days, 2),
                 "interval": s.interval_source,
-                "overdue_days": s.overdue_days,
+                "overdue_days": round(s.overdue_days, 2),
                 "best_contact": _contact(a.get("contact")),
                 "phones": a.get("phones") or [],
             }
@@ -526,7 +674,9 @@ def reactivation_cmd(
     else:
         _print_reactivation(items)
     err.print(
-        f"{total} of {len(summaries)} customers silent past their usual interval as of "
+        f"{total} of {len(summaries)} customers"
+        + (f" in segment {seg.name}" if seg is not None else "")
+        + f" silent past their usual interval (default {interval:g} days, × {times:g}) as of "
         f"{day.isoformat()}" + (f" ({len(opted)} opted-out accounts left out)" if opted else ""),
         highlight=False,
     )

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from types import MappingProxyType
 from typing import Any
 
+from scoring.customers import DEFAULT_FACTOR, DEFAULT_INTERVAL_DAYS, DEFAULT_WINDOW_DAYS
+
 TIERS = ("strategic", "scale", "programmatic")
 LEVELS = ("low", "medium", "high")
 CELLS = tuple(f"{a}/{p}" for a in reversed(LEVELS) for p in reversed(LEVELS))
@@ -125,6 +127,10 @@ SCHEMA_KEYS = (
     "overrides[].inn",
     "overrides[].tier",
     "overrides[].reason",
+    "customers",
+    "customers.current_days",
+    "customers.reactivation_interval_days",
+    "customers.reactivation_factor",
 )
 
 
@@ -230,6 +236,22 @@ class Override:
     inn: str | None = None
 
 
+#: The longest window or interval ``[customers]`` and the customer commands accept (100 years):
+#: more would fall off the calendar when counted back from today.
+MAX_CUSTOMER_DAYS = 36_500
+
+
+@dataclass(frozen=True, slots=True)
+class CustomersConfig:
+    """The segment's customer-history settings (``[customers]``, docs/customers.md): a last order
+    within ``current_days`` makes a current customer, older a former one (and the colour red);
+    ``leadgen reactivation`` uses the interval and factor."""
+
+    current_days: int = DEFAULT_WINDOW_DAYS
+    reactivation_interval_days: float = float(DEFAULT_INTERVAL_DAYS)
+    reactivation_factor: float = DEFAULT_FACTOR
+
+
 @dataclass(frozen=True, slots=True)
 class SegmentConfig:
     name: str
@@ -241,6 +263,7 @@ class SegmentConfig:
     decision_makers: DecisionMakerConfig
     refresh: Mapping[str, int]
     overrides: tuple[Override, ...]
+    customers: CustomersConfig = CustomersConfig()
     hash: str = field(default="", compare=False)
 
     _override_index: Mapping[tuple[str, str], Override] = field(
@@ -293,6 +316,10 @@ def config_hash(config: SegmentConfig) -> str:
     """sha256 of the canonical JSON of a validated config (the ``hash`` field left out)."""
     plain = _plain(config)
     plain.pop("hash", None)
+    if plain.get("customers") == _plain(CustomersConfig()):
+        # [customers] left at its defaults hashes like no table at all: the files written
+        # before the table existed keep the hash their stored scores and run states carry.
+        plain.pop("customers")
     text = json.dumps(plain, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -74,6 +74,7 @@ COLOURS = ("white", "grey", "green", "gold", "orange", "red")
 DEFAULT_WINDOW_DAYS = 365
 DEFAULT_GOLD_ORDERS = 4
 DEFAULT_INTERVAL_DAYS = 90
+DEFAULT_FACTOR = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,7 +279,7 @@ def silence(
     as_of: date,
     *,
     default_interval_days: float = DEFAULT_INTERVAL_DAYS,
-    factor: float = 1.0,
+    factor: float = DEFAULT_FACTOR,
 ) -> Silence | None:
     """How long ``customer`` has been silent past its usual interval; None if it is not."""
     days = (as_of - customer.last_order).days
@@ -296,7 +297,7 @@ def reactivation_list(
     as_of: date,
     *,
     default_interval_days: float = DEFAULT_INTERVAL_DAYS,
-    factor: float = 1.0,
+    factor: float = DEFAULT_FACTOR,
 ) -> list[tuple[CustomerOrders, Silence]]:
     """Silent customers, largest revenue first (then longest silence, then id)."""
     if default_interval_days <= 0 or factor <= 0:

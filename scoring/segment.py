@@ -29,6 +29,7 @@ from scoring.config import (
     GROWTH,
     KINDS,
     LEVELS,
+    MAX_CUSTOMER_DAYS,
     QUALITY_FIELDS,
     SCHEMA_KEYS,
     SPIDERS,
@@ -36,6 +37,7 @@ from scoring.config import (
     TIERS,
     AxisConfig,
     Criterion,
+    CustomersConfig,
     DecisionMakerConfig,
     GrowthRule,
     IcpConfig,
@@ -70,6 +72,7 @@ __all__ = [
     "TIERS",
     "AxisConfig",
     "Criterion",
+    "CustomersConfig",
     "DecisionMakerConfig",
     "GrowthRule",
     "IcpConfig",
@@ -117,6 +120,7 @@ def parse_segment(data: Mapping[str, Any], source: str = "segment") -> SegmentCo
             "decision_makers",
             "refresh",
             "overrides",
+            "customers",
         },
     )
     name = v.text(data.get("name"), "name", required=True)
@@ -128,6 +132,7 @@ def parse_segment(data: Mapping[str, Any], source: str = "segment") -> SegmentCo
     dms = _decision_makers(v, v.table(data.get("decision_makers"), "decision_makers"))
     refresh = _refresh(v, v.table(data.get("refresh"), "refresh"))
     overrides = _overrides(v, data.get("overrides"))
+    customers = _customers(v, v.table(data.get("customers"), "customers"))
     if v.errors:
         raise SegmentError(v.errors, source)
     config = SegmentConfig(
@@ -140,6 +145,7 @@ def parse_segment(data: Mapping[str, Any], source: str = "segment") -> SegmentCo
         decision_makers=dms,
         refresh=refresh,
         overrides=overrides,
+        customers=customers,
     )
     index = {}
     for o in overrides:
@@ -476,6 +482,34 @@ def _refresh(v: _Validator, t: Mapping[str, Any]) -> Mapping[str, int]:
                 f"must be days (> 0) or one of {', '.join(CADENCES)}, not {_kind(value)}",
             )
     return MappingProxyType(out)
+
+
+def _customers(v: _Validator, t: Mapping[str, Any]) -> CustomersConfig:
+    v.unknown(t, "customers", {"current_days", "reactivation_interval_days", "reactivation_factor"})
+    default = CustomersConfig()
+    current = v.integer(t.get("current_days"), "customers.current_days", default.current_days, 1)
+    if current > MAX_CUSTOMER_DAYS:
+        v.error(
+            "customers.current_days",
+            f"must be at most {MAX_CUSTOMER_DAYS} (100 years), not {current}",
+        )
+        current = default.current_days
+    return CustomersConfig(
+        current_days=current,
+        reactivation_interval_days=v.number(
+            t.get("reactivation_interval_days"),
+            "customers.reactivation_interval_days",
+            default.reactivation_interval_days,
+            1,
+            MAX_CUSTOMER_DAYS,
+        ),
+        reactivation_factor=v.number(
+            t.get("reactivation_factor"),
+            "customers.reactivation_factor",
+            default.reactivation_factor,
+            0.1,
+        ),
+    )
 
 
 def _overrides(v: _Validator, value: Any) -> tuple[Override, ...]:

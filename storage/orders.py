@@ -33,8 +33,9 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from storage.bulk import insert_rows, select_in, update_rows
 from storage.clock import utcnow
-from storage.models import ChangeEvent, Company, Order
+from storage.models import ChangeEvent, Company, Order, Score
 from storage.queries import _attach_contacts
+from storage.scores import segment_id
 
 _C = Company.__table__
 _O = Order.__table__
@@ -355,6 +356,14 @@ def order_stats(conn: Connection, ids: Iterable[int] | None = None) -> dict[int,
         q = q.where(_O.c.company_id.in_(ids))
     read = _date_reader(conn)
     return {cid: (n, read(last)) for cid, n, last in conn.execute(q)}
+
+
+def scored_company_ids(conn: Connection, segment_name: str) -> set[int]:
+    """The ids of the accounts scored in a segment (its ``scores`` rows: the accounts that pass
+    its ICP); ``storage.scores.UnknownSegment`` when it was never scored."""
+    s = Score.__table__
+    sid = segment_id(conn, segment_name)
+    return set(conn.execute(select(s.c.company_id).where(s.c.segment_id == sid)).scalars())
 
 
 def opted_out_ids(conn: Connection) -> set[int]:

@@ -225,15 +225,16 @@ def test_customers_rfm_abc_colour_match_hand_computed_values(base, tmp_path):
     assert "5 customers as of 2026-12-01" in r.stderr
     # default order: revenue, largest first; filters combine
     assert [c["name"] for c in json.loads(r.stdout)][:2] == ["АО «Гамма»", "ООО «Дельта»"]
-    r = run(
-        base, "customers", "--as-of", "2026-12-01", "--segment", "at risk", "--abc", "B", "--json"
-    )
+    r = run(base, "customers", "--as-of", "2026-12-01", "--rfm", "at risk", "--abc", "B", "--json")
     assert [c["name"] for c in json.loads(r.stdout)] == ["ООО «Дельта»"]
     r = run(base, "customers", "--as-of", "2026-12-01", "--abc-split", "50/40/10", "--json")
     # 50/40/10: Дельта at 80.6 % < 90 -> B; Альфа at 90.7 % -> C
     assert {c["name"]: c["abc"] for c in json.loads(r.stdout)}["ООО «Альфа»"] == "C"
     assert run(base, "customers", "--abc-split", "50/40").exit_code == 2
-    assert run(base, "customers", "--segment", "vip").exit_code == 2
+    assert run(base, "customers", "--rfm", "vip").exit_code == 2
+    # --segment names a segment file or a scored segment; an RFM name there gets a pointer
+    r = run(base, "customers", "--segment", "at risk")
+    assert r.exit_code == 2 and "use --rfm 'at risk'" in r.stderr
     table = run(base, "customers", "--as-of", "2026-12-01", "--sort", "recency")
     assert table.exit_code == 0 and table.stdout.index("Бета") < table.stdout.index("Гамма")
     assert "at risk" in table.stdout

@@ -83,6 +83,11 @@ def test_schema_keys_are_the_keys_the_validator_knows():
         "decision_makers": {"titles": ["прораб"], "departments": ["procurement"]},
         "refresh": {"strategic": 7, "scale": "monthly", "programmatic": "yearly"},
         "overrides": [{"domain": "b.example", "inn": "7707083893", "tier": "scale", "reason": "r"}],
+        "customers": {
+            "current_days": 180,
+            "reactivation_interval_days": 30,
+            "reactivation_factor": 1.5,
+        },
     }
     parse_segment(data)
     flat = set()
