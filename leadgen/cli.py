@@ -456,6 +456,7 @@ def export_cmd(
     """
     from leadgen.customer_history import colour_function
     from leadgen.progress import progress
+    from scoring.customers import DEFAULT_WINDOW_DAYS
     from storage.exports import FORMATS, export
 
     fmt = fmt or output.suffix.lstrip(".").lower()
@@ -483,6 +484,12 @@ def export_cmd(
         _fail(f"--tier must be one of {', '.join(TIERS)}", 2)
     engine = _engine()
     try:
+        window = DEFAULT_WINDOW_DAYS
+        if segment is not None:
+            from leadgen.customer_history import segment_window
+
+            with engine.connect() as conn:
+                window = segment_window(conn, segment)
         with progress(err, f"exporting {output.name}", "companies") as update:
             result = export(
                 engine,
@@ -494,7 +501,7 @@ def export_cmd(
                 progress=update,
                 segment=segment,
                 tier=tier,
-                colour=colour_function(),
+                colour=colour_function(window_days=window),
             )
     except UnknownSegment:
         _fail(f"no segment named {segment!r} (leadgen score SEGMENT.toml creates it)", 2)

@@ -205,6 +205,21 @@ def update_statuses(
     return {**changed, "current_days": window}
 
 
+def segment_window(conn, name: str) -> int:
+    """The ``[customers] current_days`` of the segment stored as ``name`` by ``leadgen score``
+    (the lifecycle colour's "no purchase for over …" window); the default when the stored file
+    cannot be read any more.  ``UnknownSegment`` for a segment never scored."""
+    from scoring import SegmentError
+    from scoring.segment import parse_segment
+    from storage.scores import segment_definition
+
+    definition = segment_definition(conn, name)
+    try:
+        return parse_segment(definition, source=name).customers.current_days
+    except SegmentError:
+        return CustomersConfig().current_days
+
+
 def load_segment_option(text: str | None, engine) -> Any:
     """``--segment``: a segment file or the name of a scored segment (``leadgen.refresh``'s
     ``resolve_segment``) -> its ``SegmentConfig``; None without the option.  A bad file or an

@@ -6,7 +6,8 @@ their websites with the company spider through Scrapy's HTTP cache, every page r
 (``LEADGEN_REVALIDATE``: a conditional request, 304 Not Modified for a page that did not
 change) → mark them refreshed → people no page shows any more are marked gone, and the
 contact values only such pages gave are retired (``storage.pages.people_gone`` /
-``values_gone``) → enrich them (addresses past their re-check age and earlier
+``values_gone``) → customers current or former by their last order (the segment's
+``[customers] current_days``) → enrich them (addresses past their re-check age and earlier
 temporary failures are verified again) → score the segment again → print what changed since the
 pass began (``storage.changes``).  Exit 0 when every stage worked, 1 when one failed (for
 monitoring), 2 for a bad segment, 75 when another pass of the segment is going.
@@ -45,7 +46,7 @@ from leadgen.verifying import (
     verify_config,
 )
 
-STAGES = ("crawl", "people", "enrich", "score")
+STAGES = ("crawl", "people", "customers", "enrich", "score")
 
 
 def resolve_segment(text: str, engine) -> tuple[Any, Path | None]:
@@ -163,6 +164,18 @@ def refresh_segment(
             )
         else:
             display.passed("people", "nothing re-crawled")
+        # -- customers: current or former by the last order ---------------------------------
+        if "customers" in skip:
+            display.passed("customers", "skipped (--skip)")
+        else:
+            from leadgen.customer_history import update_statuses
+
+            statuses = update_statuses(engine, segment, utcnow())
+            stages["customers"] = statuses
+            display.note(
+                f"  customers: {statuses['current']} now current, {statuses['former']} now "
+                f"former (no order for over {statuses['current_days']} days)"
+            )
         # -- enrich: new people, re-checks due ----------------------------------------------
         if "enrich" in skip:
             display.passed("enrich", "skipped (--skip)")
@@ -239,7 +252,9 @@ def refresh_cmd(
     ] = False,
     skip: Annotated[
         list[str] | None,
-        typer.Option(help="Leave out a stage: crawl, people, enrich or score (repeatable)."),
+        typer.Option(
+            help="Leave out a stage: crawl, people, customers, enrich or score (repeatable)."
+        ),
     ] = None,
     smtp: Annotated[bool, typer.Option("--smtp", help="Verify emails by SMTP too.")] = False,
     proxy: ProxyOption = None,

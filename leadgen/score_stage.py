@@ -451,6 +451,7 @@ def list_segment_accounts(
     as_json: bool,
 ) -> None:
     """``leadgen list SEGMENT``: one page of the segment's accounts, best score first."""
+    from leadgen.customer_history import account_colours, segment_window
     from storage.scores import UnknownSegment, list_segment
 
     engine = _engine()
@@ -459,6 +460,9 @@ def list_segment_accounts(
             rows = list_segment(
                 conn, segment, tier=tier, cell=cell, min_score=min_score, limit=limit, offset=offset
             )
+            colours = account_colours(conn, rows, window_days=segment_window(conn, segment))
+        for r in rows:
+            r["colour"] = colours[r["id"]]
     except UnknownSegment:
         _fail(f"no segment named {segment!r} (leadgen score SEGMENT.toml creates it)", 2)
     except ValueError as exc:
@@ -487,6 +491,7 @@ def _segment_json(r: dict[str, Any]) -> dict[str, Any]:
     keys = ("id", "name", "domain", "country", "city", "industry", "employees", "status")
     return {
         **{k: r.get(k) for k in keys},
+        "colour": r.get("colour"),
         "tier": r["tier"],
         "overridden": r["overridden"],
         "formula_tier": r["formula_tier"],
@@ -518,6 +523,7 @@ def _print_segment(rows: list[dict[str, Any]], offset: int) -> None:
     for name, justify in (
         ("#", "right"),
         ("Company", "left"),
+        ("Colour", "left"),
         ("Tier", "left"),
         ("Cell", "left"),
         ("Score", "right"),
@@ -539,6 +545,7 @@ def _print_segment(rows: list[dict[str, Any]], offset: int) -> None:
         t.add_row(
             str(i),
             r["name"] + (f"\n[dim]{r['domain']}[/]" if r.get("domain") else ""),
+            r.get("colour") or "",
             tier,
             r["cell"],
             f"{r['total']:.1f}",

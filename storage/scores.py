@@ -293,6 +293,8 @@ _LIST_COMPANY = (
     "revenue",
     "status",
     "inn",
+    "phones",
+    "opted_out_at",
 )
 
 

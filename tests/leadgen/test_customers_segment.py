@@ -7,7 +7,7 @@ tests/leadgen/test_import_orders.py."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -157,6 +157,29 @@ def test_customers_takes_the_segments_window_and_its_accounts(scored):
     assert names(run(db, "customers", "--segment", "key-accounts", "--colour", "red", *day)) == [
         "ООО «Дельта»"
     ]
+
+
+def test_list_and_export_of_a_segment_colour_by_its_window(scored, tmp_path):
+    """`list SEGMENT` and `export --segment` colour by the segment's current_days (180 here):
+    Дельта, whose last order was 2026-06-01, is red in them from 2026-11-28 on, while the
+    plain list, with the default 365 days, keeps it green until 2027-06-01."""
+    import csv
+
+    db, _ = scored
+    listed = {c["name"]: c for c in json.loads(run(db, "list", "key-accounts", "--json").stdout)}
+    assert listed["ООО «Дельта»"]["colour"] == "red"
+    assert listed["ООО «Альфа»"]["tier"] is not None  # the scored list, with colours
+    plain = {c["name"]: c["colour"] for c in json.loads(run(db, "list", "--json").stdout)}
+    silent = (utcnow().date() - date(2026, 6, 1)).days
+    assert plain["ООО «Дельта»"] == ("green" if silent <= 365 else "red")
+    # accounts that never bought are coloured the same whatever the window
+    assert (listed["ООО «Зета»"]["colour"], plain["ООО «Зета»"]) == ("grey", "grey")
+    out = tmp_path / "segment.csv"
+    assert run(db, "export", "-o", str(out), "--segment", "key-accounts").exit_code == 0
+    rows = {r["company"]: r["colour"] for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert rows == {n: c["colour"] for n, c in listed.items()}
+    table = run(db, "list", "key-accounts")
+    assert "Colour" in table.stdout and "red" in table.stdout
 
 
 def test_a_segment_without_customers_table_keeps_the_defaults(base, tmp_path):

@@ -248,3 +248,57 @@ def test_a_cron_started_refresh_runs_unattended(sqlite_url, tmp_path, world, mon
         busy = cron()
     assert busy.returncode == 75, busy.stderr[-2000:]
     assert "leadgen run" in busy.stderr and busy.stdout == ""
+
+
+def test_refresh_turns_a_silent_customer_former(sqlite_url, tmp_path, world):
+    """The customers stage: an account whose last order is older than the segment's
+    ``[customers] current_days`` becomes a former customer without a new order import."""
+    from tests.storage.test_orders import _store, rec
+
+    _, sites, mail = world
+    jobs = tmp_path / "jobs"
+    args = ("run", str(SEGMENT), "--proxy", sites.proxy_url, "--skip", "enrich", *FAST)
+    assert _run(sqlite_url, jobs, *args).exit_code == 0
+    engine = make_engine(sqlite_url)
+    today = datetime.now(UTC).date()
+    _store(
+        engine,
+        [
+            rec(2, today - timedelta(days=400), 5000.0, domain="severny-veter.ru"),
+            rec(3, today - timedelta(days=20), 700.0, domain="hofmann-holzbau.de"),
+        ],
+    )
+    with engine.begin() as conn:
+        conn.execute(
+            update(Company)
+            .where(Company.domain.in_(["severny-veter.ru", "hofmann-holzbau.de"]))
+            .values(status="current")
+        )
+
+    def status() -> dict[str, str]:
+        with engine.connect() as conn:
+            return dict(conn.execute(select(Company.domain, Company.status)).all())
+
+    skipped = _refresh(sqlite_url, jobs, sites, mail, "--skip", "customers")
+    assert "customers" not in skipped["stages"] and status()["severny-veter.ru"] == "current"
+    summary = _refresh(sqlite_url, jobs, sites, mail)
+    assert summary["due"] == 0  # nothing to crawl: the stage runs all the same
+    assert summary["stages"]["customers"] == {"current": 0, "former": 1, "current_days": 365}
+    assert status()["severny-veter.ru"] == "former"
+    assert status()["hofmann-holzbau.de"] == "current"
+    changed = [e for e in summary["changes"] if e["field"] == "status"]
+    assert [(e["company"], e["old"], e["new"]) for e in changed] == [
+        ("ООО «Северный Ветер»", "current", "former")
+    ]
+    # a segment with a shorter window: the other one slips too
+    short = tmp_path / "short.toml"
+    short.write_text(
+        SEGMENT.read_text(encoding="utf-8") + "\n[customers]\ncurrent_days = 10\n",
+        encoding="utf-8",
+    )
+    r = _run(
+        sqlite_url, jobs, "refresh", str(short), "--json", "--skip", "enrich", "--skip", "score"
+    )
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["stages"]["customers"]["former"] == 1
+    assert status()["hofmann-holzbau.de"] == "former"
