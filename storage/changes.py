@@ -20,7 +20,7 @@ A prospect base decays; what sales need to hear about is a short list of facts:
 ``phone_changed``
     a person's or company's phones changed (old and new lists);
 ``retired``
-    a contact value (company or person phone, address, postal code, company email) that only
+    a contact value (company or person phone, address, postal code, email address) that only
     pages no longer showing it supported was taken out (``field``, ``old``: the value,
     ``new``: why; ``storage.pages.values_gone``);
 ``changed``
@@ -281,7 +281,7 @@ def list_changes(
                         _event(
                             at, "retired", cid, None, field=field, old=old, new=new,
                             person_id=eid if etype == "person" else None,
-                            email=old if etype == "email" else None,
+                            email=old if etype == "email" or field == "email" else None,
                         )
                     )  # fmt: skip
                 continue

@@ -10,9 +10,9 @@ keep the base honest without a person ever deleting anything by hand:
   last time it showed them — "gone after two refreshes without being seen".  People known only
   from imports are never judged by crawls; a person seen again later comes back (the
   repository clears ``gone_at`` on a new sighting).
-- **A contact value gone**: a company phone, address or postal code, a person's phone, or a
-  company address (``info@``) found on the web is retired by the same rule when only pages
-  gave it (``values_gone``); a value an import also gives stays.
+- **A contact value gone**: a company phone, address or postal code, a person's phone, or an
+  email address found on the web is retired by the same rule when only pages gave it
+  (``values_gone``); a value an import also gives stays.
 
 Times are the database's clock (``storage.clock``); a page's fetch and the items it gave are
 stored with the same batch time, so "fetched after the last sighting" is a strict comparison.
@@ -209,7 +209,7 @@ RETIRED_COMPANY_FIELDS = ("phone", "address", "postal_code")
 class RetiredValues:
     phones: int = 0  # company and person phones
     addresses: int = 0  # address and postal code
-    emails: int = 0  # company addresses (info@, sales@) found on the web
+    emails: int = 0  # addresses found on the web (info@, a person's old address)
 
     @property
     def total(self) -> int:
@@ -233,10 +233,11 @@ def values_gone(
 
     Retired: company phones (taken out of ``companies.phones``), the address and postal code
     (replaced by the latest one another source still supports, else cleared), people's phones,
-    and company-level addresses found on the web (``info@…``: the ``emails`` row is deleted;
-    a person's address goes with the person, see ``people_gone``).  Each retirement is a
-    ``retired`` change event with the value and the reason; the observations stay, so where
-    the value came from remains on record, and a later sighting brings it back."""
+    and email addresses found on the web, the company's (``info@…``) and those of people still
+    shown (a changed address: the old ``emails`` row is deleted; a gone person keeps theirs).
+    Each retirement is a ``retired`` change event with the value and the reason; the
+    observations stay, so where the value came from remains on record, and a later sighting
+    brings it back."""
     out = RetiredValues()
     if company_ids is not None:
         if not company_ids:
@@ -254,16 +255,19 @@ def values_gone(
             ids,
         )
     }
+    # addresses found on the web, of the company or of a person still there (a gone person's
+    # addresses stay with them)
     emails = {
-        eid: (address, cid)
-        for eid, address, cid in _select_chunked(
+        eid: (address, cid, pid)
+        for eid, address, cid, pid in _select_chunked(
             conn,
-            select(_E.c.id, _E.c.address, _E.c.company_id).where(
-                _E.c.person_id.is_(None), _E.c.origin == "found"
+            select(_E.c.id, _E.c.address, _E.c.company_id, _E.c.person_id).where(
+                _E.c.origin == "found"
             ),
             _E.c.company_id,
             ids,
         )
+        if pid is None or pid in people
     }
     sightings: dict[tuple[str, int, str, str], dict[str, Any]] = {}
     for kind, entity_ids, fields in (
@@ -361,12 +365,15 @@ def values_gone(
             if kept != phones:
                 person_updates.append({"phones": kept, "id": eid})
         elif kind == "email" and eid in emails:
-            address, cid = emails[eid]
-            for name, value, reason in items:
+            address, cid, pid = emails[eid]
+            for _name, value, reason in items:
                 if value == address:
                     drop_emails.append(eid)
                     out.emails += 1
-                    event(kind, eid, cid, name, value, reason)
+                    if pid is None:
+                        event("email", eid, cid, "address", value, reason)
+                    else:  # told as the person's: the address row goes
+                        event("person", pid, cid, "email", value, reason)
     for keys in {tuple(sorted(r)) for r in company_updates}:
         update_rows(conn, _C, [r for r in company_updates if tuple(sorted(r)) == keys])
     update_rows(conn, _P, person_updates)

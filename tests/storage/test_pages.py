@@ -367,3 +367,56 @@ def test_unchanged_pages_keep_their_values_and_retirement_keeps_to_its_companies
     }
     assert _retire(engine, _week(5), company_ids=[]) == {"phones": 0, "addresses": 0, "emails": 0}
     assert _retire(engine, _week(5), company_ids=[acme_id])["phones"] == 3
+
+
+def test_a_persons_old_address_is_retired_when_the_page_shows_a_new_one(engine):
+    from storage.models import Email
+    from storage.records import EmailRecord
+
+    def crawl(when, address: str, *, olaf: bool = True) -> None:
+        with write_transaction(engine) as conn:
+            people = [
+                PersonRecord(
+                    "Anna Berg",
+                    "anna berg",
+                    title="Leitung",
+                    emails=[EmailRecord(address, "acme.de")],
+                )
+            ]
+            if olaf:
+                people.append(
+                    PersonRecord(
+                        "Olaf Kurz", "olaf kurz", emails=[EmailRecord("olaf@acme.de", "acme.de")]
+                    )
+                )
+            upsert_batch(
+                conn,
+                [
+                    CompanyRecord(
+                        source=TEAM, name="Acme GmbH", name_key="acme", domain="acme.de",
+                        people=people,
+                    )
+                ],
+                now=when,
+            )  # fmt: skip
+            record_pages(conn, [(TEAM, 200)], when)
+
+    def addresses() -> set[str]:
+        with engine.connect() as conn:
+            return set(conn.execute(select(Email.address)).scalars())
+
+    crawl(_week(0), "a.berg@acme.de")
+    crawl(_week(1), "anna.berg@acme.de", olaf=False)  # a new address; Olaf left
+    crawl(_week(2), "anna.berg@acme.de", olaf=False)
+    assert addresses() == {"a.berg@acme.de", "anna.berg@acme.de", "olaf@acme.de"}
+    with write_transaction(engine) as conn:
+        assert [*people_gone(conn, _week(2))]  # Olaf: gone, his address stays with him
+    assert _retire(engine, _week(2)) == {"phones": 0, "addresses": 0, "emails": 1}
+    assert addresses() == {"anna.berg@acme.de", "olaf@acme.de"}
+    with engine.connect() as conn:
+        (event,) = list_changes(conn, _week(2), kinds=["retired"])
+    assert (event["person"], event["field"], event["email"]) == (
+        "Anna Berg",
+        "email",
+        "a.berg@acme.de",
+    )
