@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import os
 import time
 from types import SimpleNamespace
 
@@ -106,46 +107,100 @@ def test_revalidate_asks_caches_to_check_with_the_server():
     assert b"Cache-Control" not in plain.headers
 
 
-def test_the_shared_cache_rewrites_only_headers_when_a_page_is_revalidated(tmp_path):
-    """A 304 freshens the cached response's headers; the stored body is not written again
-    (Scrapy's storage compresses and writes the whole entry for every 304)."""
-    from scrapy.http import HtmlResponse
+def _cache(tmp_path, gzip=True):
     from scrapy.settings import Settings
     from scrapy.utils.test import get_crawler
 
     from spiders.middlewares import SharedCacheStorage
 
-    settings = Settings({"HTTPCACHE_DIR": str(tmp_path / "cache"), "HTTPCACHE_GZIP": True})
-    crawler = get_crawler(settings_dict={})
-    spider = SimpleNamespace(name="company", crawler=crawler)
+    settings = Settings({"HTTPCACHE_DIR": str(tmp_path / "cache"), "HTTPCACHE_GZIP": gzip})
+    spider = SimpleNamespace(name="company", crawler=get_crawler(settings_dict={}))
     storage = SharedCacheStorage(settings)
     storage.open_spider(spider)
+    return storage, spider
+
+
+@pytest.mark.parametrize("gzip", [True, False])
+def test_the_shared_cache_rewrites_only_headers_when_a_page_is_revalidated(tmp_path, gzip):
+    """A 304 freshens the cached response's headers; the stored body is not written again
+    (Scrapy's storage compresses and writes the whole entry for every 304)."""
+    from scrapy.http import HtmlResponse
+
+    storage, spider = _cache(tmp_path, gzip)
     request = Request("https://acme.de/team")
-    body = b"<h1>Team</h1>" * 100
+    body = "<h1>Команда</h1>".encode() * 100
     first = HtmlResponse(
-        request.url, body=body, headers={"ETag": '"v1"', "Date": "Mon, 30 Nov 2026 08:00:00 GMT"}
+        request.url,
+        body=body,
+        headers={"ETag": '"v1"', "Date": "Mon, 30 Nov 2026 08:00:00 GMT"},
+        ip_address=None,
     )
     storage.store_response(spider, request, first)
     entry = next((tmp_path / "cache").glob("*/*"))
     assert entry.parent.name == entry.name[:2]  # one store for every spider: no spider folder
+    assert sorted(p.name for p in entry.iterdir()) == ["body", "entry"]
+    assert ((entry / "body").stat().st_size < len(body)) is gzip
     stored = {p.name: p.stat().st_mtime_ns for p in entry.iterdir()}
     time.sleep(0.01)
+    request = Request("https://acme.de/team")
     cached = storage.retrieve_response(spider, request)
-    assert cached.body == body
+    assert isinstance(cached, HtmlResponse) and cached.text == "<h1>Команда</h1>" * 100
+    assert cached.status == 200 and request.meta["cache_timestamp"] > 0
     # what HttpCacheMiddleware stores after a 304: the cached response, headers freshened
     cached.flags.append("cached")
     cached.headers["Date"] = "Tue, 01 Dec 2026 08:00:00 GMT"
     storage.store_response(spider, request, cached)
     after = {p.name: p.stat().st_mtime_ns for p in entry.iterdir()}
-    assert after["response_body"] == stored["response_body"]
-    assert after["response_data"] == stored["response_data"]
-    assert after["pickled_meta"] > stored["pickled_meta"]
-    assert after["response_headers"] > stored["response_headers"]
-    again = storage.retrieve_response(spider, request)
-    assert again.body == body and again.status == 200
+    assert after["body"] == stored["body"] and after["entry"] > stored["entry"]
+    again = storage.retrieve_response(spider, Request("https://acme.de/team"))
+    assert again.body == body and again.status == 200 and "cached" not in again.flags
     assert again.headers["Date"] == b"Tue, 01 Dec 2026 08:00:00 GMT"
     assert again.headers["ETag"] == b'"v1"'
     # a changed page (a 200, not from the cache) is stored in full
     changed = HtmlResponse(request.url, body=b"<h1>Neues Team</h1>", headers={"ETag": '"v2"'})
     storage.store_response(spider, request, changed)
     assert storage.retrieve_response(spider, request).body == b"<h1>Neues Team</h1>"
+    assert not [p for p in entry.iterdir() if p.name.endswith(".tmp")]
+    # nothing stored for another page
+    assert storage.retrieve_response(spider, Request("https://acme.de/kontakt")) is None
+
+
+def test_the_shared_cache_reads_an_older_scrapy_layout_and_replaces_it(tmp_path):
+    """A cache written by Scrapy's own storage (seven files per page) is still read; the page's
+    next store (here: after a 304) writes the two-file entry."""
+    from scrapy.extensions.httpcache import FilesystemCacheStorage
+    from scrapy.http import HtmlResponse
+
+    storage, spider = _cache(tmp_path)
+    request = Request("https://acme.de/impressum")
+    page = HtmlResponse(request.url, body=b"<p>Impressum</p>", headers={"ETag": '"i"'})
+    # Scrapy's own writer, into the same folder this storage uses for the page
+    FilesystemCacheStorage.store_response(storage, spider, request, page)
+    entry = next((tmp_path / "cache").glob("*/*"))
+    assert "response_body" in {p.name for p in entry.iterdir()}
+    cached = storage.retrieve_response(spider, request)
+    assert cached.body == b"<p>Impressum</p>" and cached.headers["ETag"] == b'"i"'
+    cached.flags.append("cached")
+    storage.store_response(spider, request, cached)
+    assert {"body", "entry"} <= {p.name for p in entry.iterdir()}
+    assert storage.retrieve_response(spider, request).body == b"<p>Impressum</p>"
+
+
+def test_the_shared_cache_honours_its_expiry(tmp_path):
+    from scrapy.http import HtmlResponse
+    from scrapy.settings import Settings
+
+    from spiders.middlewares import SharedCacheStorage
+
+    storage, spider = _cache(tmp_path)
+    request = Request("https://acme.de/")
+    storage.store_response(spider, request, HtmlResponse(request.url, body=b"<p>Start</p>"))
+    expiring = SharedCacheStorage(
+        Settings({"HTTPCACHE_DIR": str(tmp_path / "cache"), "HTTPCACHE_EXPIRATION_SECS": 60})
+    )
+    expiring.open_spider(spider)
+    assert expiring.retrieve_response(spider, request).body == b"<p>Start</p>"
+    entry = next((tmp_path / "cache").glob("*/*")) / "entry"
+    old = time.time() - 3600
+    os.utime(entry, (old, old))
+    assert expiring.retrieve_response(spider, request) is None
