@@ -195,6 +195,7 @@ class SharedCacheStorage(FilesystemCacheStorage):
         if entry.get("gzip"):
             body = zlib.decompress(body)
         request.meta["cache_timestamp"] = entry["timestamp"]
+        request.meta[_BODY_GZIP] = bool(entry.get("gzip"))  # how its body is stored
         return response_from_dict(
             {
                 **entry["data"],
@@ -224,19 +225,31 @@ class SharedCacheStorage(FilesystemCacheStorage):
             "data": data,
             "gzip": self.use_gzip,
         }
-        if "cached" in response.flags and entry_path.exists():
-            # revalidated: the body on disk is this response's; keep how it was stored
-            try:
-                entry["gzip"] = pickle.loads(entry_path.read_bytes()).get("gzip", False)  # noqa: S301
-            except (OSError, pickle.UnpicklingError, EOFError):
-                pass
-            else:
-                _write_atomic(entry_path, pickle.dumps(entry, protocol=4))
-                return
+        if "cached" in response.flags and _BODY_GZIP in request.meta:
+            # revalidated: the body on disk is this response's, kept as it was stored
+            entry["gzip"] = request.meta[_BODY_GZIP]
+            _write_atomic(entry_path, pickle.dumps(entry, protocol=4))
+            return
         rpath.mkdir(parents=True, exist_ok=True)
         body = zlib.compress(response.body) if self.use_gzip else response.body
         _write_atomic(rpath / "body", body)
         _write_atomic(entry_path, pickle.dumps(entry, protocol=4))
+        for name in _SCRAPY_LAYOUT:  # an older entry of the page, in Scrapy's layout
+            (rpath / name).unlink(missing_ok=True)
+
+
+#: request.meta key: the cached body read for this request is zlib-compressed (True / False)
+_BODY_GZIP = "_leadgen_cache_gzip"
+#: the files of one page in Scrapy's FilesystemCacheStorage
+_SCRAPY_LAYOUT = (
+    "meta",
+    "pickled_meta",
+    "response_headers",
+    "response_body",
+    "response_data",
+    "request_headers",
+    "request_body",
+)
 
 
 def _write_atomic(path: Path, content: bytes) -> None:
