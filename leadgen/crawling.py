@@ -73,6 +73,14 @@ def crawl_cmd(
         int | None,
         typer.Option(help="Page budget per company website (default 15, or the source's)."),
     ] = None,
+    pages: Annotated[
+        Path | None,
+        typer.Option(
+            help="File of known pages of these websites to fetch again even when no link leads "
+            "to them any more: URL, or URL<TAB>kind, per line (company spider; leadgen refresh "
+            "gives the pages values were read from)."
+        ),
+    ] = None,
     resume: Annotated[
         bool,
         typer.Option(
@@ -131,11 +139,17 @@ def crawl_cmd(
             args["country"] = country
         if pages_per_site:
             args["pages_per_site"] = pages_per_site
+        if pages:
+            if not pages.is_file():
+                _fail(f"{pages}: no such file")
+            args["pages_file"] = str(pages)
         key = f"{domains and domains.resolve()}|{','.join(domain or [])}"
         params.update(
             domains_file=str(domains) if domains else None, domains=domain or [], country=country
         )
     else:
+        if pages:
+            _fail("--pages is for the company spider", 2)
         if not source:
             _fail(f"the {spider} spider needs --source FILE.toml (see docs/crawl.md)", 2)
         from spiders.sources import SourceError, load_source

@@ -90,9 +90,11 @@ def _crawl(
     proxy: str | None,
     settings: list[str],
     update: Update,
+    extra: Sequence[str] = (),
 ) -> dict[str, Any]:
     """One source crawled by ``leadgen crawl … --resume`` in a child process, its progress
-    (``--progress-json`` lines on its stderr) shown by ``update`` as it comes."""
+    (``--progress-json`` lines on its stderr) shown by ``update`` as it comes; ``extra``: more
+    options of ``leadgen crawl``."""
     from collections import deque
 
     from leadgen.crawling import crawl_detail
@@ -112,6 +114,7 @@ def _crawl(
         "--resume",
         "--json",
         "--progress-json",
+        *extra,
     ]
     if proxy:
         cmd += ["--proxy", proxy]

@@ -4,13 +4,15 @@ One pass: take the segment's lock (a refresh or run of the same segment going: e
 pick the accounts due by their tier's cadence (``storage.refresh.due_accounts``) → re-crawl
 their websites with the company spider through Scrapy's HTTP cache, every page revalidated
 (``LEADGEN_REVALIDATE``: a conditional request, 304 Not Modified for a page that did not
-change) → mark them refreshed → people no page shows any more are marked gone, and the
-contact values only such pages gave are retired (``storage.pages.people_gone`` /
-``values_gone``) → customers current or former by their last order (the segment's
-``[customers] current_days``) → enrich them (addresses past their re-check age and earlier
-temporary failures are verified again) → score the segment again → print what changed since the
-pass began (``storage.changes``).  Exit 0 when every stage worked, 1 when one failed (for
-monitoring), 2 for a bad segment, 75 when another pass of the segment is going.
+change), and the pages values were read from even when no link leads to them any more
+(``storage.refresh.known_pages``) → mark them refreshed → people no page shows any more are
+marked gone, and the contact values only such pages gave are retired
+(``storage.pages.people_gone`` / ``values_gone``) → customers current or former by their last
+order (the segment's ``[customers] current_days``) → enrich them (addresses past their
+re-check age and earlier temporary failures are verified again) → score the segment again →
+print what changed since the pass began (``storage.changes``).  Exit 0 when every stage
+worked, 1 when one failed (for monitoring), 2 for a bad segment, 75 when another pass of the
+segment is going.
 
 Registered on the main Typer app by ``leadgen.cli``.
 """
@@ -87,7 +89,7 @@ def refresh_segment(
     from storage.clock import utcnow
     from storage.db import write_transaction
     from storage.pages import people_gone, values_gone
-    from storage.refresh import due_accounts, mark_refreshed, reached, segment_dqi
+    from storage.refresh import due_accounts, known_pages, mark_refreshed, reached, segment_dqi
 
     started_at = utcnow()
     t_start = time.monotonic()
@@ -128,10 +130,23 @@ def refresh_segment(
             work.mkdir(parents=True, exist_ok=True)
             domains = work / "domains.txt"
             domains.write_text("".join(f"{d.site}\n" for d in due), encoding="utf-8")
+            # the pages values were read from: asked for again even when no longer linked
+            with engine.connect() as conn:
+                known = known_pages(conn, ids)
+            pages = work / "pages.tsv"
+            pages.write_text("".join(f"{u}\t{k}\n" for u, k in known), encoding="utf-8")
             settings = [*http_cache_settings(), *crawl_settings]
             t0 = time.monotonic()
             with display.stage("crawl", "pages", f"{len(due)} websites") as update:
-                result = _crawl(database_url, "company", domains, proxy, settings, update)
+                result = _crawl(
+                    database_url,
+                    "company",
+                    domains,
+                    proxy,
+                    settings,
+                    update,
+                    extra=("--pages", str(pages)),
+                )
             info = crawl_info(result, time.monotonic() - t0)
             stages["crawl"] = info
             display.note(

@@ -19,10 +19,14 @@ from sqlalchemy import Connection, func, select, update
 
 from storage.bulk import IN_CHUNK
 from storage.clock import second_text
-from storage.models import Company, Page, Score
+from storage.models import Company, Email, Observation, Page, Person, Score
+from storage.pages import retired_pages
 from storage.scores import segment_id
 
 _C = Company.__table__
+_E = Email.__table__
+_O = Observation.__table__
+_P = Person.__table__
 _S = Score.__table__
 _PG = Page.__table__
 
@@ -85,6 +89,36 @@ def mark_refreshed(conn: Connection, company_ids: Sequence[int], when: datetime)
         part = ids[start : start + IN_CHUNK]
         n += conn.execute(update(_C).where(_C.c.id.in_(part)).values(refreshed_at=when)).rowcount
     return n
+
+
+def known_pages(conn: Connection, company_ids: Sequence[int]) -> list[tuple[str, str]]:
+    """The web pages the accounts' values were read from (theirs, their people's and their
+    addresses'), with what each was read as (``home``, ``contact``, ``team`` … from the
+    ``site:<kind>`` locator; "" when not a website page), retired pages left out, sorted.  A
+    refresh asks for them again even when no link leads to them any more, so a page that went
+    away is found out (404 twice: retired, and what only it gave with it)."""
+    ids = sorted(set(company_ids))
+    kinds: dict[str, str] = {}
+    for start in range(0, len(ids), IN_CHUNK):
+        part = ids[start : start + IN_CHUNK]
+        owners = (
+            ("company", select(_C.c.id).where(_C.c.id.in_(part))),
+            ("person", select(_P.c.id).where(_P.c.company_id.in_(part))),
+            ("email", select(_E.c.id).where(_E.c.company_id.in_(part))),
+        )
+        for kind, entity_ids in owners:
+            for source, locator in conn.execute(
+                select(_O.c.source, _O.c.locator)
+                .where(_O.c.entity_type == kind, _O.c.entity_id.in_(entity_ids))
+                .distinct()
+            ):
+                if not source.startswith(("http://", "https://")):
+                    continue
+                read_as = locator[5:] if locator.startswith("site:") else ""
+                if read_as or source not in kinds:
+                    kinds[source] = read_as
+    retired = retired_pages(conn, kinds)
+    return sorted((url, kind) for url, kind in kinds.items() if url not in retired)
 
 
 def segment_dqi(conn: Connection, segment: str) -> float | None:

@@ -8,6 +8,7 @@ Spiders decide where to go; what a page says comes from page objects in ``spider
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -139,9 +140,17 @@ class LeadSpider(scrapy.Spider):
 
     # -- company websites ----------------------------------------------------------------------
     def site_requests(
-        self, website: str, *, country: str | None = None, referer: str | None = None
+        self,
+        website: str,
+        *,
+        country: str | None = None,
+        referer: str | None = None,
+        known: Sequence[tuple[str, str]] = (),
     ):
-        """Requests that start the crawl of one company's website (home page + sitemap.xml)."""
+        """Requests that start the crawl of one company's website: home page, sitemap.xml, and
+        ``known`` pages of the site (``(url, kind)``: pages an earlier crawl read values from,
+        asked for again even when no link leads to them any more — a page that went away
+        answers 404 and retires what only it gave)."""
         root = site_root(website, self.scheme)
         domain = registrable_domain(root) if root else None
         if not root or not domain:
@@ -169,6 +178,18 @@ class LeadSpider(scrapy.Spider):
             priority=4,
             meta={**meta, "site_kind": "sitemap", "optional": True, "site_budget": None},
         )
+        for url, kind in known:
+            key = canonical(url)
+            if registrable_domain(url) != domain or key in self._site_seen[domain]:
+                continue
+            self._site_seen[domain].add(key)
+            yield scrapy.Request(
+                url,
+                callback=self.parse_site_page,
+                errback=self.on_error,
+                meta={**meta, "site_depth": 1, "site_kind": kind},
+                priority=3,
+            )
 
     def _follow(self, response: Response, url: str, kind: str, priority: int, depth: int):
         domain = response.meta["site_domain"]

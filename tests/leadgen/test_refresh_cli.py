@@ -302,3 +302,50 @@ def test_refresh_turns_a_silent_customer_former(sqlite_url, tmp_path, world):
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["stages"]["customers"]["former"] == 1
     assert status()["hofmann-holzbau.de"] == "former"
+
+
+def test_a_contact_page_taken_off_the_site_retires_what_only_it_gave(sqlite_url, tmp_path, world):
+    """The site drops its contact page and every link to it: a refresh still asks for it (it
+    gave values), two 404s retire it, and the phone only it showed goes with it."""
+    import re
+
+    root, sites, mail = world
+    jobs = tmp_path / "jobs"
+    args = ("run", str(SEGMENT), "--proxy", sites.proxy_url, "--skip", "enrich", *FAST)
+    assert _run(sqlite_url, jobs, *args).exit_code == 0
+    engine = make_engine(sqlite_url)
+
+    def phones() -> list[str]:
+        with engine.connect() as conn:
+            return conn.execute(
+                select(Company.phones).where(Company.domain == "severny-veter.ru")
+            ).scalar()
+
+    assert "+74957834015;ext=204" in phones()
+    site = root / "severny-veter.ru"
+    (site / "kontakty" / "index.html").unlink()
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        page.write_text(re.sub(r'<a href="/kontakty/">[^<]*</a>', "", html), encoding="utf-8")
+    assert "/kontakty/" not in (site / "index.html").read_text(encoding="utf-8")
+    passes = []
+    for _ in range(3):
+        sites.reset()
+        passes.append(_refresh(sqlite_url, jobs, sites, mail, "--all", "--skip", "enrich"))
+        asked = [
+            r.status
+            for r in sites.requests
+            if r.host == "severny-veter.ru" and r.path.startswith("/kontakty")
+        ]
+        passes[-1]["asked"] = asked
+    # no link leads there, yet the first two passes ask (404 each); the third no longer does
+    assert [p["asked"] for p in passes] == [[404], [404], []]
+    assert passes[0]["stages"]["people"]["retired"]["phones"] == 0  # one 404: a hiccup?
+    assert passes[1]["stages"]["people"]["retired"]["phones"] >= 1
+    retired = [e for e in passes[1]["changes"] if e["kind"] == "retired"]
+    assert ("phone", "+74957834015;ext=204") in {(e["field"], e["old"]) for e in retired}
+    assert {e["new"] for e in retired} == {
+        "http://severny-veter.ru/kontakty/ gone (404/410 2 times)"
+    }
+    assert "+74957834015;ext=204" not in phones()
+    assert OFFICE in phones()  # the home page still shows the office number

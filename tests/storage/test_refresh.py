@@ -79,3 +79,52 @@ def test_cadence_per_tier_and_overrides(engine, segment):
     assert _due(engine) == []
     with engine.connect() as conn, pytest.raises(UnknownSegment):
         due_accounts(conn, "nowhere", CADENCE, NOW)
+
+
+def test_known_pages_are_the_pages_values_were_read_from(engine):
+    from storage.pages import record_pages
+    from storage.records import EmailRecord, PersonRecord
+    from storage.refresh import known_pages
+
+    def page(url: str, kind: str, **values) -> CompanyRecord:
+        return CompanyRecord(
+            source=url, locator=f"site:{kind}", name="Acme", name_key="acme", domain="acme.de",
+            **values,
+        )  # fmt: skip
+
+    records = [
+        page("https://acme.de/", "home", phones=["+498912345670"]),
+        page("https://acme.de/kontakt", "contact", emails=[EmailRecord("info@acme.de", "acme.de")]),
+        page("https://acme.de/team", "team", people=[PersonRecord("Anna Berg", "anna berg")]),
+        page("https://acme.de/alt", "contact", phones=["+498912345671"]),
+        # a directory's page about the company, and an import: not pages of the website
+        CompanyRecord(
+            source="https://katalog.de/firma/7",
+            locator="div.card",
+            name="Acme",
+            name_key="acme",
+            domain="acme.de",
+            city="München",
+        ),  # fmt: skip
+        CompanyRecord(source="import:crm.csv", locator="row 2", name="Acme", name_key="acme"),
+        CompanyRecord(
+            source="https://other.de/",
+            locator="site:home",
+            name="Other",
+            name_key="other",
+            domain="other.de",
+        ),  # fmt: skip
+    ]
+    with write_transaction(engine) as conn:
+        upsert_batch(conn, records, now=NOW)
+        record_pages(conn, [("https://acme.de/alt", 404)], NOW)
+        record_pages(conn, [("https://acme.de/alt", 410)], NOW + timedelta(days=1))  # retired
+        acme = conn.execute(select(Company.id).where(Company.domain == "acme.de")).scalar()
+    with engine.connect() as conn:
+        assert known_pages(conn, [acme]) == [
+            ("https://acme.de/", "home"),
+            ("https://acme.de/kontakt", "contact"),
+            ("https://acme.de/team", "team"),
+            ("https://katalog.de/firma/7", ""),  # the spider keeps to the site's own domain
+        ]
+        assert known_pages(conn, []) == []
