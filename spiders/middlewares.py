@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.extensions.httpcache import FilesystemCacheStorage
+from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils.response import response_from_dict, response_status_message
@@ -119,6 +120,24 @@ class ProxyMiddleware:
 def _site(url: str) -> str:
     host = urlsplit(url).hostname or ""
     return registrable_domain(host) or host
+
+
+class RevalidationAutoThrottle(AutoThrottle):
+    """Scrapy's AutoThrottle, with a ``304 Not Modified`` counted as the success it is.
+
+    AutoThrottle lowers a site's delay only on ``200`` answers: error pages and redirects are
+    small and fast, and letting them lower the delay would speed a crawl up just when a site is
+    failing.  A 304 is no failure: the server looked at the page and found it unchanged, and
+    how long that took is the server's own load.  Counted with the errors, it held a refresh of
+    unchanged sites (where every answer is a 304) at ``AUTOTHROTTLE_START_DELAY`` per site from
+    its first request to its last, while a crawl of the same pages in full sped up to
+    ``DOWNLOAD_DELAY``.  A 304 that took longer still raises the delay, as any answer does.
+    """
+
+    def _adjust_delay(self, slot: Any, latency: float, response: Response) -> None:
+        if response.status == 304:
+            response = response.replace(status=200)
+        super()._adjust_delay(slot, latency, response)
 
 
 class RevalidateMiddleware:

@@ -27,6 +27,12 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# AutoThrottle that lets a 304 Not Modified lower a site's delay as a 200 does (a refresh of
+# unchanged sites answers nothing else)
+EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "spiders.middlewares.RevalidationAutoThrottle": 0,
+}
 
 # Limits: size, time, depth, retries.
 DOWNLOAD_TIMEOUT = 30

@@ -204,3 +204,52 @@ def test_the_shared_cache_honours_its_expiry(tmp_path):
     old = time.time() - 3600
     os.utime(entry, (old, old))
     assert expiring.retrieve_response(spider, request) is None
+
+
+@pytest.mark.parametrize(
+    "status, lowered",
+    [(200, True), (304, True), (503, False), (404, False), (301, False)],
+)
+def test_autothrottle_lets_a_304_lower_the_delay_as_a_200_does(status, lowered):
+    from scrapy.core.downloader import Slot
+    from scrapy.extensions.throttle import AutoThrottle
+    from scrapy.http import Response
+    from scrapy.utils.test import get_crawler
+
+    from spiders.middlewares import RevalidationAutoThrottle
+
+    settings = {"AUTOTHROTTLE_ENABLED": True, "DOWNLOAD_DELAY": 0.5, "AUTOTHROTTLE_START_DELAY": 1}
+    response = Response("https://acme.de/team", status=status)
+
+    def throttle(extension_class):
+        ext = extension_class.from_crawler(get_crawler(settings_dict=settings))
+        ext.mindelay, ext.maxdelay = ext._min_delay(), ext._max_delay()  # as on spider_opened
+        return ext
+
+    def delay_after(extension_class) -> float:
+        ext = throttle(extension_class)
+        slot = Slot(concurrency=2, delay=1.0, jitter=0)
+        ext._adjust_delay(slot, 0.01, response)  # a fast answer
+        return slot.delay
+
+    assert (delay_after(RevalidationAutoThrottle) < 1.0) is lowered
+    # Scrapy's own lowers it only for a 200 (a 304 kept a refresh at the start delay)
+    assert (delay_after(AutoThrottle) < 1.0) is (status == 200)
+    # a slow 304 raises it, as any answer does
+    ext = throttle(RevalidationAutoThrottle)
+    slot = Slot(concurrency=2, delay=1.0, jitter=0)
+    ext._adjust_delay(slot, 4.0, Response("https://acme.de/", status=304))
+    assert slot.delay == 4.0
+
+
+def test_the_crawl_settings_use_the_revalidation_autothrottle():
+    from scrapy.utils.test import get_crawler
+
+    from spiders import settings as project
+
+    crawler = get_crawler(
+        settings_dict={k: getattr(project, k) for k in dir(project) if k.isupper()}
+    )
+    crawler._apply_settings()
+    names = {type(e).__name__ for e in crawler.extensions.middlewares}
+    assert "RevalidationAutoThrottle" in names and "AutoThrottle" not in names
