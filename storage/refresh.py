@@ -102,7 +102,7 @@ def known_pages(conn: Connection, company_ids: Sequence[int]) -> list[tuple[str,
     for start in range(0, len(ids), IN_CHUNK):
         part = ids[start : start + IN_CHUNK]
         owners = (
-            ("company", select(_C.c.id).where(_C.c.id.in_(part))),
+            ("company", part),
             ("person", select(_P.c.id).where(_P.c.company_id.in_(part))),
             ("email", select(_E.c.id).where(_E.c.company_id.in_(part))),
         )

@@ -8,7 +8,7 @@ Spiders decide where to go; what a page says comes from page objects in ``spider
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -145,12 +145,12 @@ class LeadSpider(scrapy.Spider):
         *,
         country: str | None = None,
         referer: str | None = None,
-        known: Sequence[tuple[str, str]] = (),
+        known: Mapping[str, Sequence[tuple[str, str]]] | None = None,
     ):
         """Requests that start the crawl of one company's website: home page, sitemap.xml, and
-        ``known`` pages of the site (``(url, kind)``: pages an earlier crawl read values from,
-        asked for again even when no link leads to them any more — a page that went away
-        answers 404 and retires what only it gave)."""
+        the site's ``known`` pages (registrable domain -> ``(url, kind)``: pages an earlier
+        crawl read values from, asked for again even when no link leads to them any more — a
+        page that went away answers 404 and retires what only it gave)."""
         root = site_root(website, self.scheme)
         domain = registrable_domain(root) if root else None
         if not root or not domain:
@@ -178,9 +178,9 @@ class LeadSpider(scrapy.Spider):
             priority=4,
             meta={**meta, "site_kind": "sitemap", "optional": True, "site_budget": None},
         )
-        for url, kind in known:
+        for url, kind in (known or {}).get(domain, ()):
             key = canonical(url)
-            if registrable_domain(url) != domain or key in self._site_seen[domain]:
+            if key in self._site_seen[domain]:
                 continue
             self._site_seen[domain].add(key)
             yield scrapy.Request(

@@ -125,7 +125,5 @@ class CompanySpider(LeadSpider):
 
     async def start(self):
         for domain in self.domains:
-            root = site_root(domain)
-            known = self.known_pages.get(registrable_domain(root) or "", []) if root else []
-            for request in self.site_requests(domain, country=self.country, known=known):
+            for request in self.site_requests(domain, country=self.country, known=self.known_pages):
                 yield request
